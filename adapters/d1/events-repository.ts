@@ -1,0 +1,54 @@
+/**
+ * Bulk writes of normalized events to D1.
+ *
+ * Rows travel as one bound JSON parameter per statement and are unpacked by `json_each` (measured ≈ 20×
+ * faster than one INSERT per row, and clear of D1's 100-bound-parameter limit). Chunks stay under D1's 2 MB
+ * string limit. `INSERT OR IGNORE` on the unique `event_uid` makes a re-sent batch a no-op.
+ */
+import { eventColumns } from '../../core/schema/event';
+import type { StoredEvent } from '../../core/ingest/parse-batch';
+
+const storedColumns = ['event_uid', ...eventColumns, 'batch_id'] as const;
+
+const insertSql =
+  `INSERT OR IGNORE INTO events (${storedColumns.join(', ')}) ` +
+  `SELECT ${storedColumns.map((_, i) => `value ->> '$[${i}]'`).join(', ')} FROM json_each(?1)`;
+
+/** Bytes of JSON per statement: well under D1's 2,000,000-byte limit for a bound string. */
+const maxChunkBytes = 1_500_000;
+const maxChunkRows = 1000;
+
+function toRow(event: StoredEvent): unknown[] {
+  return storedColumns.map((c) => {
+    const v = event[c as keyof StoredEvent];
+    return typeof v === 'boolean' ? (v ? 1 : 0) : v;
+  });
+}
+
+/** The INSERT statements for a batch's events, to run inside one `db.batch()` with the batch record. */
+export function eventInsertStatements(db: D1Database, events: readonly StoredEvent[]): D1PreparedStatement[] {
+  const statements: D1PreparedStatement[] = [];
+  let chunk: string[] = [];
+  let bytes = 2;
+  const flush = () => {
+    if (chunk.length === 0) return;
+    statements.push(db.prepare(insertSql).bind(`[${chunk.join(',')}]`));
+    chunk = [];
+    bytes = 2;
+  };
+  for (const event of events) {
+    const json = JSON.stringify(toRow(event));
+    if (json.length > maxChunkBytes) {
+      // One enormous event: D1 would refuse it anyway; the caller reports it per line before this point.
+      throw new Error(`event ${event.event_uid} is ${json.length} bytes; the limit is ${maxChunkBytes}`);
+    }
+    if (chunk.length >= maxChunkRows || bytes + json.length + 1 > maxChunkBytes) flush();
+    chunk.push(json);
+    bytes += json.length + 1;
+  }
+  flush();
+  return statements;
+}
+
+/** Largest normalized row (raw included) the hot store accepts. */
+export const maxEventBytes = maxChunkBytes;

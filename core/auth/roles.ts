@@ -1,0 +1,63 @@
+/**
+ * Roles and what each may do. The server checks these on every route; the table here is the only place
+ * that grants a permission, and docs/api.md mirrors it.
+ */
+export const roles = ['admin', 'analyst', 'responder', 'viewer', 'ingest'] as const;
+export type Role = (typeof roles)[number];
+
+export const permissions = [
+  'events:ingest',
+  'events:query',
+  'alerts:read',
+  'alerts:write',
+  'rules:read',
+  'rules:write',
+  'identity:read',
+  'playbooks:read',
+  'playbooks:run',
+  'playbooks:approve',
+  'sources:read',
+  'health:read',
+  'tokens:manage',
+  'audit:read',
+] as const;
+export type Permission = (typeof permissions)[number];
+
+const readOnly: Permission[] = [
+  'events:query',
+  'alerts:read',
+  'rules:read',
+  'identity:read',
+  'playbooks:read',
+  'sources:read',
+  'health:read',
+];
+
+const grants: Record<Role, ReadonlySet<Permission>> = {
+  admin: new Set(permissions),
+  analyst: new Set([...readOnly, 'alerts:write', 'rules:write', 'playbooks:run']),
+  responder: new Set([...readOnly, 'alerts:write', 'playbooks:run', 'playbooks:approve']),
+  viewer: new Set(readOnly),
+  ingest: new Set(['events:ingest']),
+};
+
+export function roleAllows(role: Role, permission: Permission): boolean {
+  return grants[role].has(permission);
+}
+
+/** The principal behind a request, however it authenticated. */
+export interface Principal {
+  readonly id: string;
+  readonly name: string;
+  readonly role: Role;
+  /** For ingest-role tokens: the one source id they may write, or `*` for all. Null for other roles. */
+  readonly source: string | null;
+  readonly via: 'token' | 'access';
+}
+
+/** Whether the principal may ingest into `source`: admins always; ingest tokens for their source or `*`. */
+export function mayIngest(principal: Principal, source: string): boolean {
+  if (!roleAllows(principal.role, 'events:ingest')) return false;
+  if (principal.role !== 'ingest') return true;
+  return principal.source === '*' || principal.source === source;
+}

@@ -1,0 +1,15 @@
+/** What the ingest path needs to know about a log source. Each adapter in adapters/<source>/ provides one. */
+import type { RecordParser, SourceId } from '../schema/event';
+import type { EnvelopeExpander } from './split-records';
+
+export interface SourceAdapter {
+  readonly id: SourceId;
+  /** Human name for the UI: "Okta System Log". */
+  readonly name: string;
+  readonly parse: RecordParser;
+  /**
+   * Unwraps a container record into events (CloudTrail `{"Records": [...]}`), whether it is the whole body
+   * or one NDJSON line; returns null for an ordinary event.
+   */
+  readonly expand?: EnvelopeExpander;
+}

@@ -1,0 +1,34 @@
+// Integration tests inside workerd (the Workers runtime) with the real bindings of wrangler.toml:
+// D1 (migrations applied in test/setup/apply-migrations.ts), R2, the Durable Object and the Workflow.
+// Pure logic is tested in plain Node instead (vitest.unit.config.ts); keep these files few and large —
+// each costs ≈ 2 s of runtime start-up.
+import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig(async () => {
+  const migrations = await readD1Migrations('migrations');
+  return {
+    plugins: [
+      cloudflareTest(({ inject }) => ({
+        wrangler: { configPath: './wrangler.toml' },
+        miniflare: {
+          bindings: {
+            TEST_MIGRATIONS: migrations,
+            // Loopback fakes (test/fakes) are reached through the outbound allow-list, as an operator would.
+            OUTBOUND_ALLOWLIST: `127.0.0.1:${inject('accessFakePort' as never)}`,
+            ACCESS_TEAM_DOMAIN: `http://127.0.0.1:${inject('accessFakePort' as never)}`,
+            ACCESS_AUD: 'test-audience',
+            ACCESS_ROLES: JSON.stringify({ 'boss@acme.test': 'admin', 'soc-responders': 'responder' }),
+          },
+        },
+      })),
+    ],
+    test: {
+      include: ['test/**/*.test.ts'],
+      exclude: ['test/e2e/**'],
+      globalSetup: ['test/setup/global-fakes.ts'],
+      setupFiles: ['test/setup/apply-migrations.ts'],
+      maxWorkers: 2,
+    },
+  };
+});

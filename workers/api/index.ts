@@ -1,0 +1,50 @@
+/** The /api application: every route registered by its own file (workers/api/routes/*). */
+import { Hono } from 'hono';
+import type { AppEnv } from '../app';
+import { registerAlertsList } from './routes/alerts-list';
+import { registerAlertsUpdate } from './routes/alerts-update';
+import { registerAuditList } from './routes/audit-list';
+import { registerHealth } from './routes/health';
+import { registerIdentityUserGet } from './routes/identity-user-get';
+import { registerIdentityUsersList } from './routes/identity-users-list';
+import { registerMe } from './routes/me';
+import { registerPlaybookRunDecide } from './routes/playbook-run-decide';
+import { registerPlaybookRunGet } from './routes/playbook-run-get';
+import { registerPlaybookRunsCreate } from './routes/playbook-runs-create';
+import { registerPlaybookRunsList } from './routes/playbook-runs-list';
+import { registerRulesCreate } from './routes/rules-create';
+import { registerRulesList } from './routes/rules-list';
+import { registerRulesUpdate } from './routes/rules-update';
+import { registerSourcesList } from './routes/sources-list';
+import { registerSql } from './routes/sql';
+import { registerTokensCreate } from './routes/tokens-create';
+import { registerTokensList } from './routes/tokens-list';
+import { registerTokensRevoke } from './routes/tokens-revoke';
+
+export function apiRoutes() {
+  const app = new Hono<AppEnv>();
+  for (const register of [
+    registerMe,
+    registerHealth,
+    registerSql,
+    registerAlertsList,
+    registerAlertsUpdate,
+    registerRulesList,
+    registerRulesCreate,
+    registerRulesUpdate,
+    registerIdentityUsersList,
+    registerIdentityUserGet,
+    registerPlaybookRunsList,
+    registerPlaybookRunsCreate,
+    registerPlaybookRunGet,
+    registerPlaybookRunDecide,
+    registerSourcesList,
+    registerTokensList,
+    registerTokensCreate,
+    registerTokensRevoke,
+    registerAuditList,
+  ]) {
+    register(app);
+  }
+  return app;
+}

@@ -1,0 +1,21 @@
+/** PATCH /api/alerts/:id — change an alert's status or assignee. */
+import { z } from 'zod';
+import { AlertsRepository } from '../../../adapters/d1/alerts-repository';
+import { jsonBody, type App } from '../../app';
+import { ApiError } from '../../errors';
+import { requirePermission } from '../../middleware/require-permission';
+import { alertStatusSchema, alertView } from './alerts-list';
+
+const patchSchema = z.object({
+  status: alertStatusSchema,
+  assignee: z.string().max(320).nullable().optional(),
+});
+
+export function registerAlertsUpdate(app: App) {
+  app.patch('/alerts/:id', requirePermission('alerts:write'), async (c) => {
+    const body = await jsonBody(c, patchSchema);
+    const row = await new AlertsRepository(c.env.DB).setStatus(c.req.param('id'), body.status, body.assignee, new Date());
+    if (!row) throw new ApiError('not_found', `No alert ${c.req.param('id')}.`);
+    return c.json(alertView(row));
+  });
+}

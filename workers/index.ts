@@ -1,0 +1,50 @@
+/**
+ * The Mantissa Log Worker: one deployable that composes the HTTP apps (API, ingest), the cron handler
+ * (scheduled detection) and re-exports the Durable Object and Workflow classes wrangler.toml binds.
+ * Static assets (the web UI) are served by Workers Static Assets before this code runs, except for
+ * /api/*, /ingest/* and /v1/* (`run_worker_first`).
+ */
+import { newApp } from './app';
+import { apiRoutes } from './api';
+import { runScheduledDetection } from './detect/scheduled-detection';
+import type { Env } from './env';
+import { ingestRoutes } from './ingest';
+import { auditTrail } from './middleware/audit-trail';
+import { authenticate } from './middleware/authenticate';
+import { corsAllowList } from './middleware/cors-allow-list';
+
+export { IdentityUserState } from '../durable-objects/identity-user-state';
+export { PlaybookWorkflow } from './soar/playbook-workflow';
+
+export function createApp() {
+  const app = newApp();
+  app.use('/api/*', corsAllowList(), authenticate(), auditTrail());
+  app.use('/ingest/*', corsAllowList(), authenticate());
+  app.use('/v1/*', corsAllowList(), authenticate());
+  app.route('/api', apiRoutes());
+  app.route('/ingest', ingestRoutes());
+  return app;
+}
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+  async scheduled(controller, env, ctx) {
+    const started = Date.now();
+    const summaries = await runScheduledDetection(env, new Date(controller.scheduledTime));
+    const ran = summaries.filter((s) => s.status !== 'skipped');
+    console.log(
+      JSON.stringify({
+        level: 'info',
+        msg: 'scheduled detection',
+        cron: controller.cron,
+        rulesRun: ran.length,
+        errors: ran.filter((s) => s.status === 'error').length,
+        newAlerts: ran.reduce((n, s) => n + s.newAlerts, 0),
+        durationMs: Date.now() - started,
+      }),
+    );
+    ctx.waitUntil(Promise.resolve());
+  },
+} satisfies ExportedHandler<Env>;

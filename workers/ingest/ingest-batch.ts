@@ -1,0 +1,131 @@
+/**
+ * One ingest batch end to end: claim its id, parse every line, write raw + normalized + dead letters to R2,
+ * then the rows and the batch record to D1 in one transaction, then feed identity events to each user's
+ * Durable Object. The caller answers 2xx only after this returns, so an acknowledged batch is durable.
+ *
+ * A retry (same body, or same Idempotency-Key) finds the completed batch record and returns its result
+ * without writing anything again; a retry of a batch that failed half-way reuses its R2 keys and its rows'
+ * uids, so it completes without duplicates.
+ */
+import { groupIdentityEvents } from '../../core/identity/identity-event';
+import { batchIdFor, parseBatch, type LineError } from '../../core/ingest/parse-batch';
+import type { SourceAdapter } from '../../core/ingest/source-adapter';
+import { eventInsertStatements, maxEventBytes } from '../../adapters/d1/events-repository';
+import { IngestBatchesRepository } from '../../adapters/d1/ingest-batches-repository';
+import { writeBatchToLake } from '../../adapters/r2/lake-writer';
+import type { Principal } from '../../core/auth/roles';
+import type { Env } from '../env';
+import { ApiError } from '../errors';
+
+export const maxReportedErrors = 100;
+
+export interface IngestResult {
+  batchId: string;
+  accepted: number;
+  rejected: number;
+  events: number;
+  duplicate: boolean;
+  errors: LineError[];
+  errorsTruncated: boolean;
+}
+
+export async function ingestBatch(
+  env: Env,
+  input: { adapter: SourceAdapter; body: Uint8Array; idempotencyKey: string | null; principal: Principal },
+): Promise<IngestResult> {
+  const { adapter, body, principal } = input;
+  const batchId = await batchIdFor(adapter.id, body, input.idempotencyKey);
+  const batches = new IngestBatchesRepository(env.DB);
+  const claimed = await batches.claim(batchId, adapter.id, new Date().toISOString(), principal.id);
+  if (claimed.status === 'complete') {
+    const errors = JSON.parse(claimed.errors) as LineError[];
+    return {
+      batchId,
+      accepted: claimed.accepted,
+      rejected: claimed.rejected,
+      events: claimed.events,
+      duplicate: true,
+      errors,
+      errorsTruncated: claimed.rejected > errors.length,
+    };
+  }
+
+  // The first attempt's arrival time fixes the raw partition, so a retry writes the same R2 keys.
+  const receivedAt = claimed.receivedAt;
+  const text = new TextDecoder('utf-8').decode(body);
+  const parsed = await parseBatch(text, adapter, { source: adapter.id, batchId, ingestTime: receivedAt });
+  if (!parsed.ok) throw new ApiError('invalid_input', parsed.message);
+
+  // D1 refuses rows over its size limit; turn them into per-line rejections rather than failing the batch.
+  const lineOf = (uid: string) => Number(uid.split(':')[1]);
+  const oversized = new Set(parsed.events.filter((e) => e.raw.length * 1.2 >= maxEventBytes).map((e) => lineOf(e.event_uid)));
+  const deadLetters = [...parsed.deadLetters];
+  for (const line of oversized) {
+    deadLetters.push({ line, message: `line ${line}: the event is larger than ${maxEventBytes} bytes`, text: '(omitted: too large)' });
+  }
+  const keptEvents = oversized.size === 0 ? parsed.events : parsed.events.filter((e) => !oversized.has(lineOf(e.event_uid)));
+  deadLetters.sort((a, b) => a.line - b.line);
+  const accepted = parsed.accepted - oversized.size;
+  const errors = deadLetters.slice(0, maxReportedErrors).map(({ line, message }) => ({ line, message }));
+
+  const lake = await writeBatchToLake(env.LAKE, {
+    source: adapter.id,
+    batchId,
+    receivedAt,
+    body,
+    events: keptEvents,
+    deadLetters,
+  });
+
+  await env.DB.batch([
+    ...eventInsertStatements(env.DB, keptEvents),
+    batches.completeStatement(batchId, {
+      lines: parsed.lines,
+      accepted,
+      rejected: deadLetters.length,
+      events: keptEvents.length,
+      bytes: body.byteLength,
+      rawKey: lake.rawKey,
+      deadLetterKey: lake.deadLetterKey,
+      errors,
+      completedAt: new Date().toISOString(),
+    }),
+  ]);
+
+  await feedIdentityState(env, keptEvents);
+
+  if (accepted === 0) {
+    throw new ApiError('invalid_input', `No line of the batch was accepted (${deadLetters.length} rejected): ${errors[0]?.message ?? ''}`, {
+      batchId,
+      accepted,
+      rejected: deadLetters.length,
+      errors,
+      errorsTruncated: deadLetters.length > errors.length,
+    });
+  }
+  return {
+    batchId,
+    accepted,
+    rejected: deadLetters.length,
+    events: keptEvents.length,
+    duplicate: false,
+    errors,
+    errorsTruncated: deadLetters.length > errors.length,
+  };
+}
+
+/** Updates each user's identity Durable Object; the events are already durable in D1 and R2. */
+async function feedIdentityState(env: Env, events: Parameters<typeof groupIdentityEvents>[0]): Promise<void> {
+  const groups = [...groupIdentityEvents(events)];
+  const concurrency = 16;
+  for (let i = 0; i < groups.length; i += concurrency) {
+    const results = await Promise.allSettled(
+      groups.slice(i, i + concurrency).map(([user, summaries]) =>
+        env.IDENTITY_USER.get(env.IDENTITY_USER.idFromName(user)).record(user, summaries),
+      ),
+    );
+    for (const r of results) {
+      if (r.status === 'rejected') console.error(JSON.stringify({ level: 'error', msg: 'identity state update failed', error: String(r.reason) }));
+    }
+  }
+}

@@ -1,0 +1,82 @@
+/**
+ * authenticate(): every /api, /ingest and /v1 request must carry a Mantissa API token or a Cloudflare Access
+ * JWT. There is no bypass switch: local runs authenticate with the token `npm start` prints.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { getCookie } from 'hono/cookie';
+import { hashApiToken, looksLikeApiToken } from '../../core/auth/api-token';
+import type { Principal, Role } from '../../core/auth/roles';
+import { verifyAccessJwt } from '../../adapters/cloudflare-access/verify-access-jwt';
+import { TokensRepository } from '../../adapters/d1/tokens-repository';
+import type { AppEnv } from '../app';
+import type { Config } from '../env';
+import { ApiError } from '../errors';
+
+const missingCredential =
+  'Authentication required: send "Authorization: Bearer mlt_…" (an API token) or sign in through Cloudflare Access.';
+
+export function authenticate(): MiddlewareHandler<AppEnv> {
+  return async function authenticateRequest(c, next) {
+    const authorization = c.req.header('authorization');
+    const accessJwt = c.req.header('cf-access-jwt-assertion') ?? getCookie(c, 'CF_Authorization');
+
+    let principal: Principal;
+    if (authorization !== undefined) {
+      principal = await principalFromToken(c.env.DB, authorization, c.executionCtx);
+    } else if (accessJwt) {
+      principal = await principalFromAccess(accessJwt, c.get('config'));
+    } else {
+      throw new ApiError('unauthenticated', missingCredential);
+    }
+    c.set('principal', principal);
+    await next();
+  };
+}
+
+async function principalFromToken(
+  db: D1Database,
+  authorization: string,
+  ctx: { waitUntil(promise: Promise<unknown>): void },
+): Promise<Principal> {
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
+  if (!match) throw new ApiError('unauthenticated', 'The Authorization header must be "Bearer <token>".');
+  const token = match[1]!;
+  if (!looksLikeApiToken(token)) {
+    throw new ApiError('unauthenticated', 'That is not a Mantissa API token (they look like mlt_ followed by 40 letters and digits).');
+  }
+  const now = new Date();
+  const tokens = new TokensRepository(db);
+  const row = await tokens.findActiveByHash(await hashApiToken(token), now);
+  if (!row) throw new ApiError('unauthenticated', 'The API token is unknown, revoked or expired.');
+  ctx.waitUntil(tokens.touch(row, now).catch((err: unknown) => console.warn(`token touch failed: ${String(err)}`)));
+  return { id: row.id, name: row.name, role: row.role, source: row.source, via: 'token' };
+}
+
+async function principalFromAccess(jwt: string, config: Config): Promise<Principal> {
+  if (!config.access) {
+    throw new ApiError(
+      'unauthenticated',
+      'A Cloudflare Access token was sent, but Access is not configured here (ACCESS_TEAM_DOMAIN, ACCESS_AUD). Use an API token.',
+    );
+  }
+  const verified = await verifyAccessJwt(jwt, config.access, config.outbound);
+  if (!verified.ok) throw new ApiError('unauthenticated', verified.message);
+  const { email, groups, subject } = verified.identity;
+  return {
+    id: `access:${email ?? subject}`,
+    name: email ?? subject,
+    role: accessRole(email, groups, config),
+    source: null,
+    via: 'access',
+  };
+}
+
+/** The first match wins: the user's email, then their groups in token order, then the default role. */
+function accessRole(email: string | null, groups: readonly string[], config: Config): Role {
+  if (email && config.accessRoles[email]) return config.accessRoles[email];
+  for (const group of groups) {
+    const role = config.accessRoles[group];
+    if (role) return role;
+  }
+  return config.accessDefaultRole;
+}
