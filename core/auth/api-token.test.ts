@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { generateApiToken, hashApiToken, looksLikeApiToken, tokenHint } from './api-token';
+import { generateApiToken, hashApiToken, isPlausibleBearerSecret, looksLikeApiToken, tokenHint } from './api-token';
 
 describe('api tokens', () => {
   it('generates distinct well-formed tokens', () => {
@@ -17,6 +17,14 @@ describe('api tokens', () => {
   it('rejects strings that are not tokens', () => {
     expect(looksLikeApiToken('mlt_short')).toBe(false);
     expect(looksLikeApiToken(`xyz_${'a'.repeat(40)}`)).toBe(false);
+  });
+
+  it('accepts operator-chosen secrets of visible ASCII only', () => {
+    expect(isPlausibleBearerSecret('local-admin-token')).toBe(true);
+    expect(isPlausibleBearerSecret(generateApiToken())).toBe(true);
+    expect(isPlausibleBearerSecret('short')).toBe(false);
+    expect(isPlausibleBearerSecret('has space inside')).toBe(false);
+    expect(isPlausibleBearerSecret('x'.repeat(513))).toBe(false);
   });
 
   it('shows only a short hint', () => {

@@ -21,8 +21,18 @@ export function generateApiToken(): string {
   return tokenPrefix + out.join('');
 }
 
+/** A token this project generated (mlt_ + 40 base62 characters). */
 export function looksLikeApiToken(value: string): boolean {
   return tokenPattern.test(value);
+}
+
+/**
+ * What the server accepts as a bearer secret before looking it up: generated tokens, and operator-chosen
+ * bootstrap tokens (`MANTISSA_ADMIN_TOKEN`) of 8–512 visible ASCII characters. Anything else is refused
+ * without touching the database.
+ */
+export function isPlausibleBearerSecret(value: string): boolean {
+  return /^[\x21-\x7e]{8,512}$/.test(value);
 }
 
 export async function hashApiToken(token: string): Promise<string> {

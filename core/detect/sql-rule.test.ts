@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alertCandidates, ingestDelayMs, isRuleDue, maxCatchUpMs, ruleWindow } from './sql-rule';
+import { alertCandidates, ingestDelayMs, isRuleDue, maxWindowMs, ruleWindow } from './sql-rule';
 
 const now = new Date('2026-11-27T12:00:00.000Z');
 const end = new Date(now.getTime() - ingestDelayMs).toISOString();
@@ -19,7 +19,7 @@ describe('ruleWindow', () => {
 
   it('catches up a long gap in bounded steps', () => {
     const w = ruleWindow({ intervalMinutes: 5, lookbackMinutes: 60, watermark: '2026-11-20T00:00:00.000Z', lastRunAt: null }, now);
-    expect(Date.parse(w!.end) - Date.parse(w!.start)).toBe(maxCatchUpMs);
+    expect(Date.parse(w!.end) - Date.parse(w!.start)).toBe(maxWindowMs);
   });
 
   it('has nothing to do when the watermark is already at the end', () => {

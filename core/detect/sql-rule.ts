@@ -4,8 +4,8 @@
  *
  * Window invariant: a run covers (watermark, end] where end = now − ingest delay, and the next run starts at
  * that end, so consecutive runs neither skip nor overlap. A rule that has never run starts `lookback` before
- * end; a rule that fell behind (Worker down, rule disabled and re-enabled) catches up at most `maxCatchUp`
- * per run, oldest first.
+ * end; a rule that fell behind (Worker down, rule disabled and re-enabled) catches up in windows of at most
+ * `maxWindowMs`, oldest first, at most `maxWindowsPerRun` of them per cron run.
  */
 import { z } from 'zod';
 import { severities, type Severity } from '../schema/event';
@@ -19,7 +19,7 @@ export const sqlRuleInputSchema = z.object({
   sql: z.string().min(1).max(20_000),
   enabled: z.boolean().default(true),
   intervalMinutes: z.number().int().min(1).max(1440).default(5),
-  lookbackMinutes: z.number().int().min(1).max(10_080).default(60),
+  lookbackMinutes: z.number().int().min(1).max(43_200).default(60),
 });
 export type SqlRuleInput = z.infer<typeof sqlRuleInputSchema>;
 
@@ -40,7 +40,8 @@ export interface RuleWindow {
 }
 
 export const ingestDelayMs = 60_000;
-export const maxCatchUpMs = 24 * 60 * 60_000;
+export const maxWindowMs = 24 * 60 * 60_000;
+export const maxWindowsPerRun = 14;
 
 export function isRuleDue(rule: RuleScheduleState, now: Date): boolean {
   if (!rule.lastRunAt) return true;
@@ -52,7 +53,7 @@ export function ruleWindow(rule: RuleScheduleState, now: Date): RuleWindow | nul
   const end = now.getTime() - ingestDelayMs;
   const start = rule.watermark ? Date.parse(rule.watermark) : end - rule.lookbackMinutes * 60_000;
   if (end <= start) return null;
-  const cappedEnd = Math.min(end, start + maxCatchUpMs);
+  const cappedEnd = Math.min(end, start + maxWindowMs);
   return { start: new Date(start).toISOString(), end: new Date(cappedEnd).toISOString() };
 }
 

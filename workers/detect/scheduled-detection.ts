@@ -3,7 +3,7 @@
  * (core/detect/sql-rule), turns result rows into alerts, and records the run. One rule's failure is recorded
  * on that rule and does not stop the others; its watermark stays put, so the window is retried next time.
  */
-import { alertCandidates, isRuleDue, ruleWindow, ruleWindowParams } from '../../core/detect/sql-rule';
+import { alertCandidates, isRuleDue, maxWindowsPerRun, ruleWindow, ruleWindowParams, type RuleWindow } from '../../core/detect/sql-rule';
 import { analystQueryPolicy } from '../../core/sql/query-policy';
 import { validateQuery } from '../../core/sql/validate-query';
 import { AlertsRepository } from '../../adapters/d1/alerts-repository';
@@ -32,14 +32,29 @@ export async function runScheduledDetection(env: Env, now: Date): Promise<RuleRu
       summaries.push({ ruleId: rule.id, status: 'skipped', hits: 0, newAlerts: 0 });
       continue;
     }
-    summaries.push(await runRule(env, rules, rule, now));
+    summaries.push(await catchUpRule(env, rules, rule, now));
   }
   return summaries;
 }
 
-async function runRule(env: Env, rules: RulesRepository, rule: RuleRow, now: Date): Promise<RuleRunSummary> {
-  const window = ruleWindow(rule, now);
-  if (!window) return { ruleId: rule.id, status: 'skipped', hits: 0, newAlerts: 0 };
+/** Runs a rule over consecutive windows until it is caught up, an error stops it, or the per-run bound. */
+async function catchUpRule(env: Env, rules: RulesRepository, rule: RuleRow, now: Date): Promise<RuleRunSummary> {
+  const total: RuleRunSummary = { ruleId: rule.id, status: 'skipped', hits: 0, newAlerts: 0 };
+  let state = rule;
+  for (let i = 0; i < maxWindowsPerRun; i++) {
+    const window = ruleWindow(state, now);
+    if (!window) break;
+    const result = await runWindow(env, rules, state, window, now);
+    total.status = result.status;
+    total.hits += result.hits;
+    total.newAlerts += result.newAlerts;
+    if (result.status === 'error') return { ...total, error: result.error };
+    state = { ...state, watermark: window.end };
+  }
+  return total;
+}
+
+async function runWindow(env: Env, rules: RulesRepository, rule: RuleRow, window: RuleWindow, now: Date): Promise<RuleRunSummary> {
   const started = Date.now();
   const finish = async (status: 'ok' | 'error', rows: number, hits: number, error: string | null) => {
     await rules.recordRun(rule, {

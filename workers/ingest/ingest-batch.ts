@@ -29,10 +29,20 @@ export interface IngestResult {
   errorsTruncated: boolean;
 }
 
+/** Milliseconds spent per phase, reported in the `Server-Timing` header (and read by bench/). */
+export type IngestTimings = Partial<Record<'parse' | 'r2' | 'd1' | 'identity', number>>;
+
 export async function ingestBatch(
   env: Env,
   input: { adapter: SourceAdapter; body: Uint8Array; idempotencyKey: string | null; principal: Principal },
+  timings: IngestTimings = {},
 ): Promise<IngestResult> {
+  let mark = Date.now();
+  const lap = (phase: keyof IngestTimings) => {
+    const t = Date.now();
+    timings[phase] = t - mark;
+    mark = t;
+  };
   const { adapter, body, principal } = input;
   const batchId = await batchIdFor(adapter.id, body, input.idempotencyKey);
   const batches = new IngestBatchesRepository(env.DB);
@@ -52,6 +62,7 @@ export async function ingestBatch(
 
   // The first attempt's arrival time fixes the raw partition, so a retry writes the same R2 keys.
   const receivedAt = claimed.receivedAt;
+  mark = Date.now();
   const text = new TextDecoder('utf-8').decode(body);
   const parsed = await parseBatch(text, adapter, { source: adapter.id, batchId, ingestTime: receivedAt });
   if (!parsed.ok) throw new ApiError('invalid_input', parsed.message);
@@ -67,6 +78,7 @@ export async function ingestBatch(
   deadLetters.sort((a, b) => a.line - b.line);
   const accepted = parsed.accepted - oversized.size;
   const errors = deadLetters.slice(0, maxReportedErrors).map(({ line, message }) => ({ line, message }));
+  lap('parse');
 
   const lake = await writeBatchToLake(env.LAKE, {
     source: adapter.id,
@@ -77,6 +89,7 @@ export async function ingestBatch(
     deadLetters,
   });
 
+  lap('r2');
   await env.DB.batch([
     ...eventInsertStatements(env.DB, keptEvents),
     batches.completeStatement(batchId, {
@@ -92,7 +105,9 @@ export async function ingestBatch(
     }),
   ]);
 
+  lap('d1');
   await feedIdentityState(env, keptEvents);
+  lap('identity');
 
   if (accepted === 0) {
     throw new ApiError('invalid_input', `No line of the batch was accepted (${deadLetters.length} rejected): ${errors[0]?.message ?? ''}`, {

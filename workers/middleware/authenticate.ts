@@ -4,7 +4,7 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
-import { hashApiToken, looksLikeApiToken } from '../../core/auth/api-token';
+import { hashApiToken, isPlausibleBearerSecret } from '../../core/auth/api-token';
 import type { Principal, Role } from '../../core/auth/roles';
 import { verifyAccessJwt } from '../../adapters/cloudflare-access/verify-access-jwt';
 import { TokensRepository } from '../../adapters/d1/tokens-repository';
@@ -41,8 +41,8 @@ async function principalFromToken(
   const match = /^Bearer\s+(\S+)\s*$/i.exec(authorization);
   if (!match) throw new ApiError('unauthenticated', 'The Authorization header must be "Bearer <token>".');
   const token = match[1]!;
-  if (!looksLikeApiToken(token)) {
-    throw new ApiError('unauthenticated', 'That is not a Mantissa API token (they look like mlt_ followed by 40 letters and digits).');
+  if (!isPlausibleBearerSecret(token)) {
+    throw new ApiError('unauthenticated', 'That is not a Mantissa API token (tokens are 8–512 visible ASCII characters; generated ones start with mlt_).');
   }
   const now = new Date();
   const tokens = new TokensRepository(db);

@@ -4,7 +4,7 @@ import { sourceAdapters } from '../../../adapters/sources';
 import { readBody, readStreamLimited, type App } from '../../app';
 import { ApiError } from '../../errors';
 import { requirePermission } from '../../middleware/require-permission';
-import { ingestBatch } from '../ingest-batch';
+import { ingestBatch, type IngestTimings } from '../ingest-batch';
 
 const idempotencyKeyPattern = /^[A-Za-z0-9._:-]{1,128}$/;
 
@@ -25,8 +25,13 @@ export function registerIngestSource(app: App) {
     }
     const config = c.get('config');
     const body = await decodedBody(c.req.raw, config.maxIngestBytes, config.maxDecompressedBytes);
-    const result = await ingestBatch(c.env, { adapter, body, idempotencyKey, principal });
-    return c.json(result);
+    const timings: IngestTimings = {};
+    try {
+      const result = await ingestBatch(c.env, { adapter, body, idempotencyKey, principal }, timings);
+      return c.json(result);
+    } finally {
+      c.header('Server-Timing', Object.entries(timings).map(([phase, ms]) => `${phase};dur=${ms}`).join(', '));
+    }
   });
 }
 

@@ -1,0 +1,22 @@
+/** The users and IP addresses an alert is about, as compact chips. */
+import type { Alert } from '../api/api-types';
+
+export function AlertEntities({ alert }: { alert: Alert }) {
+  const users = alert.entities?.users ?? [];
+  const ips = alert.entities?.ips ?? [];
+  if (users.length === 0 && ips.length === 0) return <span className="dim">—</span>;
+  return (
+    <div className="entity-list">
+      {users.map((user) => (
+        <span key={`u:${user}`} className="entity" title="user">
+          {user}
+        </span>
+      ))}
+      {ips.map((ip) => (
+        <span key={`ip:${ip}`} className="entity mono" title="IP address">
+          {ip}
+        </span>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,185 @@
+/**
+ * Shapes of the JSON the Worker's HTTP API answers, transcribed from docs/api.md.
+ *
+ * The UI trusts the same-origin API for these shapes (it does not re-validate them); fields the contract
+ * leaves unspecified are typed loosely and rendered defensively.
+ */
+
+export const roles = ['admin', 'analyst', 'responder', 'viewer', 'ingest'] as const;
+export type Role = (typeof roles)[number];
+
+export const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
+export type Severity = (typeof severities)[number];
+
+/** `GET /api/me`. `via` is `token` for a Mantissa API token, otherwise the Cloudflare Access path. */
+export interface Me {
+  id: string;
+  name: string;
+  role: Role;
+  source: string | null;
+  via: string;
+}
+
+export interface HealthBinding {
+  ok: boolean;
+  latencyMs?: number;
+  error?: string;
+}
+
+/** `GET /api/health`: answered with 200 when ok and 503 (same body) when degraded. */
+export interface Health {
+  status: 'ok' | 'degraded';
+  bindings: Record<string, HealthBinding>;
+  version: string;
+}
+
+export type SqlCell = string | number | boolean | null | Record<string, unknown> | unknown[];
+
+export interface SqlResult {
+  columns: string[];
+  rows: SqlCell[][];
+  rowCount: number;
+  truncated: boolean;
+  elapsedMs: number;
+}
+
+export const alertStatuses = ['open', 'acknowledged', 'closed', 'false_positive'] as const;
+export type AlertStatus = (typeof alertStatuses)[number];
+
+export interface Alert {
+  id: string;
+  ruleId: string;
+  ruleName: string;
+  severity: Severity;
+  title: string;
+  dedupKey: string;
+  entities: { users?: string[]; ips?: string[] };
+  firstSeen: string;
+  lastSeen: string;
+  count: number;
+  status: AlertStatus;
+  evidence: unknown[];
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DetectionRule {
+  id: string;
+  name: string;
+  description: string;
+  severity: Severity;
+  sql: string;
+  enabled: boolean;
+  intervalMinutes: number;
+  lookbackMinutes: number;
+  lastRunAt: string | null;
+  lastRunStatus: string | null;
+  lastError: string | null;
+  lastHits: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface NewDetectionRule {
+  name: string;
+  description: string;
+  severity: Severity;
+  sql: string;
+  enabled: boolean;
+  intervalMinutes?: number;
+}
+
+export interface IdentityUserSummary {
+  user: string;
+  events: number;
+  lastSeen: string | null;
+  failures: number;
+}
+
+export interface Containment {
+  playbookRunId: string;
+  reason: string;
+  containedAt: string;
+  containedBy: string;
+}
+
+export interface IdentityEvent {
+  eventTime: string;
+  source: string;
+  action: string;
+  identityAction: string | null;
+  outcome: string;
+  srcIp: string | null;
+  country: string | null;
+  city: string | null;
+  userAgent: string | null;
+}
+
+/** `GET /api/identity/users/:id`: the user's Durable Object state with the last 200 identity events. */
+export interface IdentityUserState {
+  user: string;
+  eventCount: number;
+  firstSeen: string | null;
+  lastSeen: string | null;
+  containment: Containment | null;
+  events: IdentityEvent[];
+}
+
+export const playbookRunStatuses = [
+  'queued',
+  'running',
+  'waiting_approval',
+  'approved',
+  'rejected',
+  'complete',
+  'errored',
+  'timed_out',
+] as const;
+export type PlaybookRunStatus = (typeof playbookRunStatuses)[number];
+
+export interface PlaybookRun {
+  id: string;
+  playbook: string;
+  params: { userId?: string; reason?: string };
+  status: PlaybookRunStatus;
+  requestedBy: string;
+  decidedBy: string | null;
+  decision: unknown;
+  decisionComment: string | null;
+  createdAt: string;
+  updatedAt: string;
+  result: unknown;
+}
+
+export interface SourceStats {
+  id: string;
+  name: string;
+  batches: number;
+  accepted: number;
+  rejected: number;
+  lastIngestAt: string | null;
+}
+
+/** A token as listed by `GET /api/tokens` (never with its secret). Only id, name and role are certain. */
+export interface ApiTokenInfo {
+  id: string;
+  name: string;
+  role: Role;
+  source?: string | null;
+  createdAt?: string | null;
+  expiresAt?: string | null;
+  lastUsedAt?: string | null;
+  revokedAt?: string | null;
+}
+
+/** `POST /api/tokens` answer: the only time the secret is ever shown. */
+export interface CreatedApiToken extends ApiTokenInfo {
+  token: string;
+}
+
+export interface NewApiToken {
+  name: string;
+  role: Role;
+  source?: string;
+  expiresInDays?: number;
+}

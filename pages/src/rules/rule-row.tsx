@@ -1,0 +1,103 @@
+/**
+ * One detection rule in the Rules table: its schedule and last run, an enabled switch
+ * (`PATCH /api/rules/:id`), and on click the description and SQL.
+ */
+import { Fragment, useState } from 'react';
+import { ApiError, apiRequest } from '../api/api-client';
+import type { DetectionRule } from '../api/api-types';
+import { ErrorBox } from '../ui/error-box';
+import { SeverityBadge } from '../ui/severity-badge';
+import { StatusBadge } from '../ui/status-badge';
+import { Timestamp } from '../ui/timestamp';
+
+const columnCount = 8;
+
+export function RuleRow({ rule, writeHint, onChanged }: { rule: DetectionRule; writeHint: string | undefined; onChanged: () => void }) {
+  const [expanded, setExpanded] = useState(false);
+  const [saving, setSaving] = useState(false);
+  const [toggleError, setToggleError] = useState<ApiError | null>(null);
+
+  async function setEnabled(enabled: boolean) {
+    setSaving(true);
+    setToggleError(null);
+    try {
+      await apiRequest<DetectionRule>(`/api/rules/${encodeURIComponent(rule.id)}`, { method: 'PATCH', body: { enabled } });
+      onChanged();
+    } catch (cause) {
+      if (cause instanceof ApiError) setToggleError(cause);
+    } finally {
+      setSaving(false);
+    }
+  }
+
+  return (
+    <Fragment>
+      <tr className={expanded ? 'clickable expanded' : 'clickable'} onClick={() => setExpanded(!expanded)} aria-expanded={expanded}>
+        <td className="wrap">
+          <span className="disclosure" aria-hidden="true">
+            {expanded ? '▾' : '▸'}
+          </span>
+          <span className="strong">{rule.name}</span>
+          {rule.description && <div className="muted small clamp">{rule.description}</div>}
+        </td>
+        <td>
+          <SeverityBadge severity={rule.severity} />
+        </td>
+        <td onClick={(event) => event.stopPropagation()}>
+          <label className="switch" title={writeHint ?? (rule.enabled ? 'Disable this rule' : 'Enable this rule')}>
+            <input
+              type="checkbox"
+              role="switch"
+              checked={rule.enabled}
+              disabled={saving || writeHint !== undefined}
+              onChange={(event) => void setEnabled(event.target.checked)}
+              aria-label={`Rule ${rule.name} enabled`}
+            />
+            <span className="switch-track" aria-hidden="true" />
+            <span className="switch-label">{rule.enabled ? 'on' : 'off'}</span>
+          </label>
+        </td>
+        <td>
+          every {rule.intervalMinutes} min
+          <div className="muted small">looks back {rule.lookbackMinutes} min</div>
+        </td>
+        <td>
+          {rule.lastRunAt ? <Timestamp iso={rule.lastRunAt} /> : <span className="dim">never run</span>}
+        </td>
+        <td>{rule.lastRunStatus ? <StatusBadge status={rule.lastRunStatus} /> : <span className="dim">—</span>}</td>
+        <td className="numeric">{rule.lastHits ?? <span className="dim">—</span>}</td>
+        <td className="error-cell">
+          {rule.lastError ? (
+            <span className="cell-text error-text" title={rule.lastError}>
+              {rule.lastError}
+            </span>
+          ) : (
+            <span className="dim">—</span>
+          )}
+        </td>
+      </tr>
+      {toggleError && (
+        <tr className="detail-row">
+          <td colSpan={columnCount}>
+            <ErrorBox error={toggleError} title="Could not change the rule" />
+          </td>
+        </tr>
+      )}
+      {expanded && (
+        <tr className="detail-row">
+          <td colSpan={columnCount}>
+            <div className="rule-detail">
+              {rule.description && <p>{rule.description}</p>}
+              <pre className="sql-block mono">{rule.sql}</pre>
+              {rule.lastError && <pre className="error-pre mono">{rule.lastError}</pre>}
+              <div className="muted small">
+                id <span className="mono">{rule.id}</span> · created <Timestamp iso={rule.createdAt} /> · updated{' '}
+                <Timestamp iso={rule.updatedAt} />
+              </div>
+            </div>
+          </td>
+        </tr>
+      )}
+    </Fragment>
+  );
+}

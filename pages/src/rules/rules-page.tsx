@@ -1,0 +1,89 @@
+/** Rules: the scheduled detection rules (`GET /api/rules`), their last runs, and creating a new one. */
+import { useState } from 'react';
+import { useApi } from '../api/api-client';
+import type { DetectionRule } from '../api/api-types';
+import { missingPermissionHint } from '../auth/permissions';
+import { useSession } from '../auth/session-context';
+import { EmptyState } from '../ui/empty-state';
+import { ErrorBox } from '../ui/error-box';
+import { LoadingIndicator } from '../ui/loading-indicator';
+import { PageHeader } from '../ui/page-header';
+import { NewRuleForm } from './new-rule-form';
+import { RuleRow } from './rule-row';
+
+export function RulesPage() {
+  const { me } = useSession();
+  const { data, error, loading, reload } = useApi<{ rules: DetectionRule[] }>('/api/rules');
+  const [formOpen, setFormOpen] = useState(false);
+  const [createdName, setCreatedName] = useState<string | null>(null);
+  const writeHint = missingPermissionHint(me.role, 'rules:write');
+  const rules = data?.rules ?? [];
+  const enabledCount = rules.filter((rule) => rule.enabled).length;
+
+  return (
+    <>
+      <PageHeader
+        title="Rules"
+        subtitle={data ? `${rules.length} rules · ${enabledCount} enabled` : 'Scheduled detection rules'}
+        actions={
+          <>
+            {loading && data && <LoadingIndicator inline label="Refreshing…" />}
+            <button
+              type="button"
+              className="button button-primary"
+              disabled={formOpen || writeHint !== undefined}
+              title={writeHint}
+              onClick={() => {
+                setCreatedName(null);
+                setFormOpen(true);
+              }}
+            >
+              New rule
+            </button>
+          </>
+        }
+      />
+      {createdName && <div className="notice notice-success">Rule “{createdName}” created.</div>}
+      {formOpen && (
+        <NewRuleForm
+          onCancel={() => setFormOpen(false)}
+          onCreated={(rule) => {
+            setFormOpen(false);
+            setCreatedName(rule.name);
+            reload();
+          }}
+        />
+      )}
+      {error && <ErrorBox error={error} />}
+      {!data && loading && <LoadingIndicator label="Loading rules…" />}
+      {data && rules.length === 0 && (
+        <EmptyState title="No detection rules yet">Rules run on a schedule over newly ingested events; create one with “New rule”.</EmptyState>
+      )}
+      {rules.length > 0 && (
+        <section className="panel">
+          <div className="table-scroll">
+            <table className="data-table" data-testid="rules-table">
+              <thead>
+                <tr>
+                  <th>Name</th>
+                  <th>Severity</th>
+                  <th>Enabled</th>
+                  <th>Schedule</th>
+                  <th>Last run</th>
+                  <th>Status</th>
+                  <th className="numeric">Hits</th>
+                  <th>Last error</th>
+                </tr>
+              </thead>
+              <tbody>
+                {rules.map((rule) => (
+                  <RuleRow key={rule.id} rule={rule} writeHint={writeHint} onChanged={reload} />
+                ))}
+              </tbody>
+            </table>
+          </div>
+        </section>
+      )}
+    </>
+  );
+}

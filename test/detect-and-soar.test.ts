@@ -1,0 +1,225 @@
+/**
+ * Scheduled detection (cron → SQL rules → alerts, with watermarks) and the contain-user playbook Workflow
+ * (evidence → approval by someone else → containment in the identity Durable Object), inside workerd.
+ */
+import { createExecutionContext, createScheduledController, introspectWorkflow, waitOnExecutionContext } from 'cloudflare:test';
+import { env } from 'cloudflare:workers';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Role } from '../core/auth/roles';
+import worker from '../workers/index';
+import { call, callJson, createToken, tokensByRole } from './helpers';
+
+let tokens: Record<Role, string>;
+
+beforeAll(async () => {
+  tokens = await tokensByRole();
+});
+
+async function runCron(at: Date) {
+  const controller = createScheduledController({ scheduledTime: at.getTime(), cron: '*/5 * * * *' });
+  const ctx = createExecutionContext();
+  await worker.scheduled(controller, env, ctx);
+  await waitOnExecutionContext(ctx);
+}
+
+function oktaFailure(user: string, ip: string, at: Date, i: number) {
+  return JSON.stringify({
+    uuid: `spray-${user}-${i}`,
+    published: at.toISOString(),
+    eventType: 'user.session.start',
+    outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
+    actor: { alternateId: user, type: 'User' },
+    client: { ipAddress: ip },
+  });
+}
+
+const sprayRule = {
+  name: 'Password spray from one IP',
+  description: 'Five or more accounts failing to sign in from the same address.',
+  severity: 'high',
+  sql: `SELECT src_ip, count(DISTINCT actor) AS users, count(*) AS n, min(event_time) AS first_seen, max(event_time) AS last_seen
+          FROM events
+         WHERE identity_action = 'auth_failure' AND event_time > :window_start AND event_time <= :window_end
+         GROUP BY src_ip HAVING count(DISTINCT actor) >= 5`,
+  intervalMinutes: 5,
+  lookbackMinutes: 60,
+};
+
+describe('scheduled detection', () => {
+  const now = new Date();
+  let ruleId: string;
+
+  it('refuses a rule whose SQL does not bound the window', async () => {
+    const res = await callJson<{ error: { code: string; message: string } }>('POST', '/api/rules', {
+      token: tokens.analyst,
+      json: { ...sprayRule, sql: "SELECT src_ip FROM events WHERE identity_action = 'auth_failure'" },
+    });
+    expect([res.status, res.body.error.code]).toEqual([400, 'invalid_sql']);
+    expect(res.body.error.message).toContain(':window_start');
+  });
+
+  it('turns rule hits into one alert per entity', async () => {
+    const created = await callJson<{ id: string }>('POST', '/api/rules', { token: tokens.analyst, json: sprayRule });
+    expect(created.status).toBe(201);
+    ruleId = created.body.id;
+    const at = new Date(now.getTime() - 10 * 60_000);
+    const body = Array.from({ length: 6 }, (_, i) => oktaFailure(`user${i}@acme.test`, '203.0.113.66', at, i)).join('\n');
+    expect((await call('POST', '/ingest/okta', { token: tokens.ingest, body })).status).toBe(200);
+
+    await runCron(now);
+
+    const { body: list } = await callJson<{ alerts: { ruleId: string; severity: string; title: string; count: number; entities: { ips: string[] }; status: string }[] }>(
+      'GET',
+      '/api/alerts?status=open',
+      { token: tokens.viewer },
+    );
+    expect(list.alerts).toHaveLength(1);
+    expect(list.alerts[0]).toMatchObject({
+      ruleId,
+      severity: 'high',
+      title: 'Password spray from one IP: from 203.0.113.66',
+      count: 6,
+      entities: { ips: ['203.0.113.66'] },
+      status: 'open',
+    });
+  });
+
+  it('advances the watermark so the next run does not count the same events again', async () => {
+    await runCron(new Date(now.getTime() + 5 * 60_000));
+    const { body } = await callJson<{ alerts: { count: number }[] }>('GET', '/api/alerts', { token: tokens.viewer });
+    expect(body.alerts.map((a) => a.count)).toEqual([6]);
+    const rule = await env.DB.prepare('SELECT watermark, last_run_status, last_hits FROM detection_rules WHERE id = ?1').bind(ruleId).first();
+    expect(rule).toEqual({ watermark: new Date(now.getTime() + 4 * 60_000).toISOString(), last_run_status: 'ok', last_hits: 0 });
+    const runs = await env.DB.prepare('SELECT count(*) AS n FROM rule_runs WHERE rule_id = ?1').bind(ruleId).first<{ n: number }>();
+    expect(runs?.n).toBe(2);
+  });
+
+  it('records a failing rule on that rule, keeps its watermark, and still runs the others', async () => {
+    const broken = await callJson<{ id: string }>('POST', '/api/rules', {
+      token: tokens.admin,
+      json: { ...sprayRule, name: 'Broken', sql: 'SELECT json(actor) AS x FROM events WHERE event_time > :window_start AND event_time <= :window_end AND actor IS NOT NULL' },
+    });
+    await runCron(new Date(now.getTime() + 10 * 60_000));
+    const rows = await env.DB.prepare('SELECT id, last_run_status, last_error, watermark FROM detection_rules ORDER BY name').all<{
+      id: string;
+      last_run_status: string;
+      last_error: string | null;
+      watermark: string | null;
+    }>();
+    const brokenRow = rows.results.find((r) => r.id === broken.body.id)!;
+    expect(brokenRow.last_run_status).toBe('error');
+    expect(brokenRow.last_error).toMatch(/malformed JSON/);
+    expect(brokenRow.watermark).toBeNull();
+    expect(rows.results.find((r) => r.id === ruleId)!.last_run_status).toBe('ok');
+  });
+
+  it('lets responders acknowledge an alert and refuses viewers', async () => {
+    const { body } = await callJson<{ alerts: { id: string }[] }>('GET', '/api/alerts', { token: tokens.viewer });
+    const id = body.alerts[0]!.id;
+    expect((await call('PATCH', `/api/alerts/${id}`, { token: tokens.viewer, json: { status: 'acknowledged' } })).status).toBe(403);
+    const res = await callJson<{ status: string }>('PATCH', `/api/alerts/${id}`, { token: tokens.responder, json: { status: 'acknowledged' } });
+    expect([res.status, res.body.status]).toEqual([200, 'acknowledged']);
+    expect((await call('PATCH', `/api/alerts/${id}`, { token: tokens.responder, json: { status: 'bogus' } })).status).toBe(400);
+  });
+
+  it('disables a rule through PATCH', async () => {
+    const res = await callJson<{ enabled: boolean }>('PATCH', `/api/rules/${ruleId}`, { token: tokens.analyst, json: { enabled: false } });
+    expect([res.status, res.body.enabled]).toEqual([200, false]);
+  });
+});
+
+describe('contain-user playbook', () => {
+  const user = 'victim@acme.test';
+  let introspector: Awaited<ReturnType<typeof introspectWorkflow>>;
+
+  beforeAll(async () => {
+    const body = [
+      JSON.stringify({ uuid: 'v-1', published: new Date().toISOString(), eventType: 'user.session.start', outcome: { result: 'SUCCESS' }, actor: { alternateId: user }, client: { ipAddress: '198.51.100.4' } }),
+    ].join('\n');
+    await call('POST', '/ingest/okta', { token: tokens.ingest, body });
+  });
+
+  afterEach(async () => {
+    await introspector?.dispose();
+  });
+
+  async function startRun(token: string) {
+    introspector = await introspectWorkflow(env.PLAYBOOKS);
+    const res = await callJson<{ id: string; status: string }>('POST', '/api/playbooks/runs', {
+      token,
+      json: { playbook: 'contain-user', userId: user, reason: 'Impossible travel and MFA fatigue' },
+    });
+    expect(res.status).toBe(202);
+    const [instance] = await introspector.get();
+    await instance!.waitForStepResult({ name: 'await-approval' });
+    return { id: res.body.id, instance: instance! };
+  }
+
+  async function runRow(id: string) {
+    return callJson<{ status: string; decidedBy: string | null; result: Record<string, unknown> | null }>('GET', `/api/playbooks/runs/${id}`, {
+      token: tokens.viewer,
+    });
+  }
+
+  it('collects evidence, waits for someone else’s approval, then contains the user', async () => {
+    const requester = await createToken('responder', { name: 'requester' });
+    const { id, instance } = await startRun(requester.token);
+    expect((await runRow(id)).body.status).toBe('waiting_approval');
+
+    const own = await callJson<{ error: { message: string } }>('POST', `/api/playbooks/runs/${id}/decision`, {
+      token: requester.token,
+      json: { approve: true },
+    });
+    expect(own.status).toBe(403);
+    expect(own.body.error.message).toContain('someone else must approve');
+
+    const approved = await callJson<{ status: string }>('POST', `/api/playbooks/runs/${id}/decision`, {
+      token: tokens.responder,
+      json: { approve: true, comment: 'confirmed with the user’s manager' },
+    });
+    expect([approved.status, approved.body.status]).toEqual([200, 'approved']);
+    await instance.waitForStatus('complete');
+
+    const row = await runRow(id);
+    expect(row.body).toMatchObject({ status: 'complete', decidedBy: 'test-responder' });
+    const evidenceKey = row.body.result!.evidenceKey as string;
+    const evidence = (await (await env.LAKE.get(evidenceKey))!.json()) as { events: unknown[] };
+    expect(evidence.events).toHaveLength(1);
+
+    const identity = await callJson<{ containment: { playbookRunId: string; containedBy: string } | null }>(
+      'GET',
+      `/api/identity/users/${encodeURIComponent(user)}`,
+      { token: tokens.viewer },
+    );
+    expect(identity.body.containment).toMatchObject({ playbookRunId: id, containedBy: 'test-responder' });
+
+    const again = await call('POST', `/api/playbooks/runs/${id}/decision`, { token: tokens.admin, json: { approve: true } });
+    expect(again.status).toBe(409);
+  });
+
+  it('changes nothing when the approver rejects', async () => {
+    const { id, instance } = await startRun(tokens.analyst);
+    await callJson('POST', `/api/playbooks/runs/${id}/decision`, { token: tokens.responder, json: { approve: false } });
+    await instance.waitForStatus('complete');
+    expect((await runRow(id)).body.status).toBe('rejected');
+  });
+
+  it('records a timeout when nobody decides', async () => {
+    introspector = await introspectWorkflow(env.PLAYBOOKS);
+    await introspector.modifyAll(async (m) => {
+      await m.forceEventTimeout({ name: 'approval' });
+    });
+    const res = await callJson<{ id: string }>('POST', '/api/playbooks/runs', {
+      token: tokens.analyst,
+      json: { playbook: 'contain-user', userId: user, reason: 'test timeout' },
+    });
+    const [instance] = await introspector.get();
+    await instance!.waitForStatus('complete');
+    expect((await runRow(res.body.id)).body.status).toBe('timed_out');
+  });
+
+  it('refuses an unknown playbook', async () => {
+    const res = await call('POST', '/api/playbooks/runs', { token: tokens.analyst, json: { playbook: 'nuke', userId: user, reason: 'x' } });
+    expect(res.status).toBe(400);
+  });
+});
