@@ -132,7 +132,7 @@ export async function ingestBatch(
 /** Updates each user's identity Durable Object; the events are already durable in D1 and R2. */
 async function feedIdentityState(env: Env, events: Parameters<typeof groupIdentityEvents>[0]): Promise<void> {
   const groups = [...groupIdentityEvents(events)];
-  const concurrency = 16;
+  const concurrency = 64;
   for (let i = 0; i < groups.length; i += concurrency) {
     const results = await Promise.allSettled(
       groups.slice(i, i + concurrency).map(([user, summaries]) =>

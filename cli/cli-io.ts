@@ -1,0 +1,28 @@
+/**
+ * What a `mantissa` command may touch of the outside world, passed in so that commands run the same under
+ * tests (captured output, a fake clock, a loopback server) as from a terminal.
+ *
+ * Invariant: commands write only through `stdout` (results, meant to be piped) and `stderr` (progress,
+ * notices, errors), and read the environment only through `env`.
+ */
+
+export interface CliIo {
+  readonly stdout: (text: string) => void;
+  readonly stderr: (text: string) => void;
+  readonly env: Readonly<Record<string, string | undefined>>;
+  readonly fetch: typeof fetch;
+  readonly now: () => number;
+}
+
+export function processIo(): CliIo {
+  return {
+    stdout: (text) => void process.stdout.write(text),
+    stderr: (text) => void process.stderr.write(text),
+    env: process.env,
+    fetch: globalThis.fetch,
+    now: Date.now,
+  };
+}
+
+/** Exit statuses shared by every command. */
+export const exitCodes = { ok: 0, failed: 1, usage: 2 } as const;
