@@ -36,7 +36,7 @@ server.stderr.on('data', (c) => (output += c));
 
 try {
   await waitFor(() => output.includes('Mantissa Log is running'), 120_000);
-  const rows: { run: number; events: number; seconds: number; d1Ms: number; refSeconds: number }[] = [];
+  const rows: { run: number; events: number; seconds: number; d1Ms: number; refSeconds: number; phases: Record<string, number> }[] = [];
   for (let run = 1; run <= RUNS; run++) {
     const batches: { source: DemoSource; body: string; events: number }[] = [];
     for (const source of ['okta', 'cloudtrail'] as const) {
@@ -58,6 +58,7 @@ try {
     const refSeconds = (performance.now() - refStart) / 1000;
 
     let d1Ms = 0;
+    const phases: Record<string, number> = {};
     const started = performance.now();
     for (const b of batches) {
       const res = await fetch(`${origin}/ingest/${b.source}`, {
@@ -67,22 +68,31 @@ try {
       });
       const answer = (await res.json()) as { accepted?: number; error?: { message: string } };
       if (res.status !== 200 || answer.accepted !== b.events) throw new Error(`batch refused: ${res.status} ${JSON.stringify(answer).slice(0, 300)}`);
-      d1Ms += Number(/d1;dur=(\d+)/.exec(res.headers.get('server-timing') ?? '')?.[1] ?? NaN);
+      for (const [, phase, ms] of (res.headers.get('server-timing') ?? '').matchAll(/(\w+);dur=(\d+)/g)) {
+        phases[phase!] = (phases[phase!] ?? 0) + Number(ms);
+      }
+      d1Ms = phases.d1 ?? NaN;
     }
     const seconds = (performance.now() - started) / 1000;
-    rows.push({ run, events, seconds, d1Ms, refSeconds });
+    rows.push({ run, events, seconds, d1Ms, refSeconds, phases });
     console.log(`run ${run}: ${fmt(events)} events in ${fmt(seconds, 2)} s → ${fmt(events / seconds)} events/s; D1 ${fmt(events / (d1Ms / 1000))} rows/s; reference parse ${fmt(events / refSeconds)} events/s`);
   }
   const e2e = median(rows.map((r) => r.events / r.seconds));
   const d1 = median(rows.map((r) => r.events / (r.d1Ms / 1000)));
   const ref = median(rows.map((r) => r.events / r.refSeconds));
   console.log(`\n## Ingest through the local Worker (${machineLine()})`);
-  console.log(`dataset: demo organisation, ${USERS} users × ${DAYS} days, ${fmt(rows[0]!.events)} events per run, batches of ${BATCH}, ${RUNS} runs (medians)\n`);
+  console.log(`dataset: demo organisation, ${USERS} users × ${DAYS} days, seeds 1–${RUNS} (${rows.map((r) => fmt(r.events)).join(' / ')} events), batches of ${BATCH}, ${RUNS} runs (medians)\n`);
   console.log('| measure | median | ratio to reference |');
   console.log('|---|---|---|');
   console.log(`| end-to-end ingest (HTTP → R2 → D1 → identity DOs) | ${fmt(e2e)} events/s | ${fmt(e2e / ref, 3)} |`);
   console.log(`| D1 insert inside the Worker (Server-Timing d1) | ${fmt(d1)} rows/s | ${fmt(d1 / ref, 3)} |`);
   console.log(`| reference: JSON.parse + stringify in Node | ${fmt(ref)} events/s | 1 |`);
+  const phaseNames = Object.keys(rows[0]!.phases);
+  const perThousand = (r: (typeof rows)[number], phase: string) => ((r.phases[phase] ?? 0) / r.events) * 1000;
+  console.log('\nWhere a batch of 1,000 events spends its time inside the Worker (Server-Timing, median ms per 1,000 events):\n');
+  console.log(`| ${phaseNames.join(' | ')} | wall clock (client) |`);
+  console.log(`|${phaseNames.map(() => '---|').join('')}---|`);
+  console.log(`| ${phaseNames.map((p) => fmt(median(rows.map((r) => perThousand(r, p))))).join(' | ')} | ${fmt(median(rows.map((r) => (r.seconds * 1e6) / r.events)))} |`);
 } finally {
   try {
     process.kill(-server.pid!, 'SIGTERM');

@@ -28,6 +28,9 @@ export function ensureDependencies() {
   if (!stale) return;
   const args = existsSync(lock) ? ['ci', '--no-audit', '--no-fund'] : ['install', '--no-audit', '--no-fund'];
   console.error(`[mantissa] installing dependencies (npm ${args[0]}) …`);
+  if (!isModernNode()) {
+    console.error(`[mantissa] (npm will warn EBADENGINE under Node ${process.versions.node}: expected — the tools run on the Node 24 it installs)`);
+  }
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm';
   const result = spawnSync(npm, args, { cwd: root, stdio: 'inherit' });
   if (result.status !== 0) {
