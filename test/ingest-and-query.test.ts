@@ -89,6 +89,8 @@ describe('POST /ingest/okta', () => {
     expect(res.body.error?.code).toBe('invalid_input');
     expect(res.body.errors.map((e) => e.line)).toEqual([1, 2]);
     expect((await env.LAKE.list({ prefix: 'deadletter/source=okta/' })).objects).toHaveLength(2);
+    const again = await ingest('okta', 'nope\n{broken');
+    expect([again.status, again.body.duplicate, again.body.errors.length]).toEqual([400, true, 2]);
   });
 
   it('accepts gzip, JSON arrays and an Idempotency-Key', async () => {
@@ -164,8 +166,9 @@ describe('identity state', () => {
     expect(wildcard.body.users).toEqual([]);
   });
 
-  it('answers 404 for a user never seen', async () => {
+  it('answers 404 for a user never seen, whatever the id holds', async () => {
     expect((await call('GET', '/api/identity/users/nobody@nowhere.test', { token: tokens.viewer })).status).toBe(404);
+    expect((await call('GET', '/api/identity/users/%25zz%2F..', { token: tokens.viewer })).status).toBe(404);
   });
 });
 

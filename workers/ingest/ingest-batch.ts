@@ -48,8 +48,9 @@ export async function ingestBatch(
   const batches = new IngestBatchesRepository(env.DB);
   const claimed = await batches.claim(batchId, adapter.id, new Date().toISOString(), principal.id);
   if (claimed.status === 'complete') {
+    // A re-sent batch gets the answer the first one got, marked as a duplicate.
     const errors = JSON.parse(claimed.errors) as LineError[];
-    return {
+    const result = {
       batchId,
       accepted: claimed.accepted,
       rejected: claimed.rejected,
@@ -58,6 +59,8 @@ export async function ingestBatch(
       errors,
       errorsTruncated: claimed.rejected > errors.length,
     };
+    if (result.accepted === 0) throw noLineAccepted(result);
+    return result;
   }
 
   // The first attempt's arrival time fixes the raw partition, so a retry writes the same R2 keys.
@@ -109,16 +112,7 @@ export async function ingestBatch(
   await feedIdentityState(env, keptEvents);
   lap('identity');
 
-  if (accepted === 0) {
-    throw new ApiError('invalid_input', `No line of the batch was accepted (${deadLetters.length} rejected): ${errors[0]?.message ?? ''}`, {
-      batchId,
-      accepted,
-      rejected: deadLetters.length,
-      errors,
-      errorsTruncated: deadLetters.length > errors.length,
-    });
-  }
-  return {
+  const result = {
     batchId,
     accepted,
     rejected: deadLetters.length,
@@ -127,6 +121,17 @@ export async function ingestBatch(
     errors,
     errorsTruncated: deadLetters.length > errors.length,
   };
+  if (accepted === 0) throw noLineAccepted(result);
+  return result;
+}
+
+/** 400 for a batch in which no line was acceptable; the body still carries every line's error. */
+function noLineAccepted(result: IngestResult): ApiError {
+  return new ApiError(
+    'invalid_input',
+    `No line of the batch was accepted (${result.rejected} rejected): ${result.errors[0]?.message ?? ''}`,
+    { ...result },
+  );
 }
 
 /** Updates each user's identity Durable Object; the events are already durable in D1 and R2. */

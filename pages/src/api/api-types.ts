@@ -5,8 +5,8 @@
  * leaves unspecified are typed loosely and rendered defensively.
  */
 
-export const roles = ['admin', 'analyst', 'responder', 'viewer', 'ingest'] as const;
-export type Role = (typeof roles)[number];
+export { roles, type Role } from '../../../core/auth/roles';
+import type { Role } from '../../../core/auth/roles';
 
 export const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof severities)[number];

@@ -6,7 +6,7 @@ import { requirePermission } from '../../middleware/require-permission';
 
 export function registerIdentityUserGet(app: App) {
   app.get('/identity/users/:id', requirePermission('identity:read'), async (c) => {
-    const user = validate(identityUserIdSchema, decodeURIComponent(c.req.param('id')), 'path.id');
+    const user = validate(identityUserIdSchema, c.req.param('id'), 'path.id');
     const stub = c.env.IDENTITY_USER.get(c.env.IDENTITY_USER.idFromName(user));
     const snapshot = await stub.snapshot(user);
     if (snapshot.eventCount === 0 && !snapshot.containment) {
