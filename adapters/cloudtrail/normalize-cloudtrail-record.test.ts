@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { splitJsonRecords } from '../../core/ingest/split-records';
+import { splitRecords } from '../../core/ingest/split-records';
 import { runGoldenFixture } from '../shared/golden-fixture';
 import { expandCloudTrailEnvelope } from './cloudtrail-record-schema';
 import { normalizeCloudTrailRecord } from './normalize-cloudtrail-record';
@@ -23,7 +23,7 @@ describe('normalizeCloudTrailRecord', () => {
   });
 
   it('unwraps a CloudTrail log file into its records', () => {
-    const split = splitJsonRecords(readFileSync(fixture('log-file.json'), 'utf8'), expandCloudTrailEnvelope);
+    const split = splitRecords(readFileSync(fixture('log-file.json'), 'utf8'), { expand: expandCloudTrailEnvelope });
     if (!split.ok) throw new Error(split.message);
     expect(split.records.length).toBeGreaterThan(0);
     for (const r of split.records) expect(r.ok && normalizeCloudTrailRecord(r.value, ctx).ok).toBe(true);

@@ -76,14 +76,14 @@ describe('parseBatch', () => {
   it('expands container lines into numbered events', async () => {
     const result = await parseBatch('{"Records":[{"id":"a"},{"id":"b"}]}\n{"Records":[{"id":"c"}]}\n', adapter, ctx);
     if (!result.ok) throw new Error(result.message);
-    expect(result.events.map((e) => e.event_uid)).toEqual(['b1:1:1', 'b1:1:2', 'b1:2:1']);
+    expect(result.events.map((e) => e.event_uid)).toEqual(['b1:1:1', 'b1:1:2', 'b1:2']);
     expect(result.accepted).toBe(2);
   });
 
   it('rejects a container line whole when one of its events is bad', async () => {
     const result = await parseBatch('{"Records":[{"id":"a"},7]}\n{"Records":[{"id":"c"}]}', adapter, ctx);
     if (!result.ok) throw new Error(result.message);
-    expect(result.events.map((e) => e.event_uid)).toEqual(['b1:2:1']);
+    expect(result.events.map((e) => e.event_uid)).toEqual(['b1:2']);
     expect(result.deadLetters[0]!.message).toBe('line 1: event 2 of the line: expected an object');
   });
 });

@@ -10,7 +10,7 @@
 import { sha256Hex } from '../auth/api-token';
 import type { EventDraft, NormalizedEvent, SourceId } from '../schema/event';
 import type { SourceAdapter } from './source-adapter';
-import { isPlainObject, splitJsonRecords, type BodyFormat } from './split-records';
+import { splitRecords, type BodyFormat, type SplitRecord } from './split-records';
 
 export interface StoredEvent extends NormalizedEvent {
   readonly event_uid: string;
@@ -38,7 +38,7 @@ export type ParsedBatch =
       events: StoredEvent[];
       deadLetters: DeadLetter[];
     }
-  | { ok: false; message: string };
+  | { ok: false; reason: 'empty' | 'malformed' | 'too_many_records'; message: string };
 
 export interface BatchContext {
   readonly source: SourceId;
@@ -47,7 +47,7 @@ export interface BatchContext {
 }
 
 export async function parseBatch(body: string, adapter: SourceAdapter, ctx: BatchContext): Promise<ParsedBatch> {
-  const split = splitJsonRecords(body, adapter.expand);
+  const split = splitRecords(body, { text: adapter.text, expand: adapter.expand });
   if (!split.ok) return split;
 
   const events: StoredEvent[] = [];
@@ -55,29 +55,31 @@ export async function parseBatch(body: string, adapter: SourceAdapter, ctx: Batc
   let accepted = 0;
   const parseCtx = { source: ctx.source, ingestTime: ctx.ingestTime };
 
-  for (const record of split.records) {
-    if (!record.ok) {
-      deadLetters.push({ line: record.line, message: `line ${record.line}: ${record.message}`, text: record.text });
-      continue;
-    }
-    // A container line (`{"Records": [...]}` inside NDJSON) holds several events; a whole-body container
-    // was already unwrapped by splitJsonRecords.
-    const inner = split.format === 'ndjson' && isPlainObject(record.value) ? adapter.expand?.(record.value) : null;
-    const values = inner ?? [record.value];
+  // Records of one line (a container line such as `{"Records": [...]}`) are accepted or rejected together,
+  // so that a corrected resend of the line cannot half-duplicate it.
+  for (const group of groupByLine(split.records)) {
+    const line = group[0]!.line;
     const lineEvents: StoredEvent[] = [];
     let lineError: string | null = null;
-    for (let i = 0; i < values.length; i++) {
-      const result = adapter.parse(values[i], parseCtx);
-      if (!result.ok) {
-        lineError = inner ? `event ${i + 1} of the line: ${result.message}` : result.message;
+    let rawText = group.length === 1 ? group[0]!.text : '';
+    for (let i = 0; i < group.length; i++) {
+      const record = group[i]!;
+      if (!record.ok) {
+        lineError = record.message;
+        rawText = record.text;
         break;
       }
-      const uid = inner ? `${ctx.batchId}:${record.line}:${i + 1}` : `${ctx.batchId}:${record.line}`;
+      const result = adapter.parse(record.value, parseCtx);
+      if (!result.ok) {
+        lineError = group.length > 1 ? `event ${i + 1} of the line: ${result.message}` : result.message;
+        rawText ||= group.map((r) => r.text).join('\n');
+        break;
+      }
+      const uid = group.length > 1 ? `${ctx.batchId}:${line}:${i + 1}` : `${ctx.batchId}:${line}`;
       lineEvents.push(await finish(result.event, uid, ctx.batchId));
     }
     if (lineError !== null) {
-      // A line is accepted or rejected whole, so a resend of the fixed line cannot half-duplicate it.
-      deadLetters.push({ line: record.line, message: `line ${record.line}: ${lineError}`, text: record.text });
+      deadLetters.push({ line, message: `line ${line}: ${lineError}`, text: rawText });
       continue;
     }
     accepted++;
@@ -87,12 +89,22 @@ export async function parseBatch(body: string, adapter: SourceAdapter, ctx: Batc
   return {
     ok: true,
     format: split.format,
-    lines: split.records.length,
+    lines: accepted + deadLetters.length,
     accepted,
     rejected: deadLetters.length,
     events,
     deadLetters,
   };
+}
+
+function groupByLine(records: readonly SplitRecord[]): SplitRecord[][] {
+  const groups: SplitRecord[][] = [];
+  for (const record of records) {
+    const last = groups.at(-1);
+    if (last && last[0]!.line === record.line) last.push(record);
+    else groups.push([record]);
+  }
+  return groups;
 }
 
 async function finish(draft: EventDraft, eventUid: string, batchId: string): Promise<StoredEvent> {

@@ -2,65 +2,115 @@
  * Splits an ingest body into records, each tagged with where it came from, without letting one bad record
  * take the others with it.
  *
- * Accepted shapes: NDJSON (one JSON value per line; blank lines skipped but counted, so `line` always matches
- * the sender's file), a JSON array (record `line` = 1-based element index), or one JSON object, which a source
- * may unwrap into many records (CloudTrail's `{"Records": [...]}`).
+ * Shapes:
+ * - JSON (the body starts with `{` or `[`): NDJSON (one JSON value per line), a JSON array (record `line` =
+ *   1-based element index), or one JSON object. Objects pass through the delivery envelopes
+ *   (core/ingest/envelopes) and then the source's own `expand` (CloudTrail's `{"Records": [...]}`).
+ * - Text, for sources that declare it: `lines` (one record per non-empty line: syslog, VPC flow logs) or
+ *   `csv` (RFC 4180 with a header row: Salesforce EventLogFile), where a record is an object keyed by header.
+ * `line` always counts lines of the body as sent, blank lines included.
+ *
+ * Limits: a record over `maxLineBytes` or JSON nested deeper than `maxDepth` is rejected on its own; a body
+ * with more than `maxRecords` records is refused whole (the caller answers 413).
  */
+import { parse as parseCsv } from 'csv-parse/sync';
+import { unwrapEnvelopes } from './envelopes';
+
 export type SplitRecord =
   | { line: number; ok: true; value: unknown; text: string }
   | { line: number; ok: false; text: string; message: string };
 
-export type BodyFormat = 'ndjson' | 'json_array' | 'json_object';
+export type BodyFormat = 'ndjson' | 'json_array' | 'json_object' | 'lines' | 'csv';
 
 export type SplitResult =
   | { ok: true; format: BodyFormat; records: SplitRecord[] }
-  | { ok: false; message: string };
+  | { ok: false; reason: 'empty' | 'malformed' | 'too_many_records'; message: string };
 
-/** Turns one whole-body JSON object into records, or returns null to keep it as a single record. */
+/** Turns one JSON object into several events, or returns null to keep it as one. */
 export type EnvelopeExpander = (value: Record<string, unknown>) => unknown[] | null;
 
-export function splitJsonRecords(body: string, expandEnvelope?: EnvelopeExpander): SplitResult {
-  const start = firstNonSpace(body);
-  if (start === -1) return { ok: false, message: 'The body is empty: send NDJSON (one event per line) or a JSON array.' };
-
-  if (body[start] === '[') {
-    let parsed: unknown;
-    try {
-      parsed = JSON.parse(body);
-    } catch (err) {
-      return {
-        ok: false,
-        message: `The body starts with '[' but is not a valid JSON array (${errorText(err)}). Send a JSON array or NDJSON.`,
-      };
-    }
-    const items = parsed as unknown[];
-    return {
-      ok: true,
-      format: 'json_array',
-      records: items.map((value, i) => ({ line: i + 1, ok: true as const, value, text: JSON.stringify(value) })),
-    };
-  }
-
-  if (body[start] === '{') {
-    const whole = tryParse(body);
-    if (whole.ok && isPlainObject(whole.value)) {
-      const expanded = expandEnvelope?.(whole.value) ?? null;
-      if (expanded) {
-        return {
-          ok: true,
-          format: 'json_object',
-          records: expanded.map((value, i) => ({ line: i + 1, ok: true as const, value, text: JSON.stringify(value) })),
-        };
-      }
-      // A single (possibly pretty-printed) object is one record, unless it is one line of NDJSON anyway.
-      return { ok: true, format: 'json_object', records: [{ line: 1, ok: true, value: whole.value, text: body.trim() }] };
-    }
-  }
-
-  return { ok: true, format: 'ndjson', records: splitNdjson(body) };
+export interface SplitOptions {
+  /** How a body that is not JSON is read; absent = JSON only (NDJSON lines). */
+  readonly text?: 'lines' | 'csv';
+  readonly expand?: EnvelopeExpander;
 }
 
-function splitNdjson(body: string): SplitRecord[] {
+export const ingestLimits = {
+  maxLineBytes: 1024 * 1024,
+  maxDepth: 64,
+  maxRecords: 100_000,
+} as const;
+
+export function splitRecords(body: string, options: SplitOptions = {}): SplitResult {
+  const start = firstNonSpace(body);
+  if (start === -1) return { ok: false, reason: 'empty', message: 'The body is empty: send NDJSON (one event per line) or a JSON array.' };
+  const first = body[start];
+
+  let result: SplitResult;
+  if (first === '[') {
+    result = splitJsonArray(body);
+  } else if (first === '{') {
+    const whole = body.length <= ingestLimits.maxLineBytes * 8 ? tryParse(body) : { ok: false as const, message: '' };
+    result =
+      whole.ok && isPlainObject(whole.value)
+        ? { ok: true, format: 'json_object', records: [{ line: 1, ok: true, value: whole.value, text: body.trim() }] }
+        : { ok: true, format: 'ndjson', records: splitLines(body, 'json') };
+  } else if (options.text === 'csv') {
+    result = splitCsv(body);
+  } else if (options.text === 'lines') {
+    result = { ok: true, format: 'lines', records: splitLines(body, 'text') };
+  } else {
+    result = { ok: true, format: 'ndjson', records: splitLines(body, 'json') };
+  }
+  if (!result.ok) return result;
+  if (result.records.length > ingestLimits.maxRecords) {
+    return {
+      ok: false,
+      reason: 'too_many_records',
+      message: `The body holds ${result.records.length} records; the limit is ${ingestLimits.maxRecords} per request. Send smaller batches.`,
+    };
+  }
+  if (result.format !== 'lines' && result.format !== 'csv') {
+    // A whole-body container (a CloudTrail log file) numbers its events like array elements; the events of a
+    // container *line* share that line's number and are accepted or rejected together.
+    const byIndex = result.format === 'json_object';
+    result = { ...result, records: result.records.flatMap((r) => expandRecord(r, options.expand, byIndex)) };
+  }
+  return result;
+}
+
+/** Envelopes, then the source's own container. */
+function expandRecord(record: SplitRecord, expand: EnvelopeExpander | undefined, numberByIndex: boolean): SplitRecord[] {
+  if (!record.ok) return [record];
+  const values = unwrapEnvelopes(record.value).flatMap((v) => (isPlainObject(v) && expand ? (expand(v) ?? [v]) : [v]));
+  if (values.length === 1 && values[0] === record.value) return [record];
+  return values.map((value, i) => ({ line: numberByIndex ? i + 1 : record.line, ok: true as const, value, text: JSON.stringify(value) }));
+}
+
+function splitJsonArray(body: string): SplitResult {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(body);
+  } catch (err) {
+    return {
+      ok: false,
+      reason: 'malformed',
+      message: `The body starts with '[' but is not a valid JSON array (${errorText(err)}). Send a JSON array or NDJSON.`,
+    };
+  }
+  const items = parsed as unknown[];
+  return {
+    ok: true,
+    format: 'json_array',
+    records: items.map((value, i): SplitRecord => {
+      const text = JSON.stringify(value);
+      const problem = limitProblem(text, true);
+      return problem ? { line: i + 1, ok: false, text: text.slice(0, 2000), message: problem } : { line: i + 1, ok: true, value, text };
+    }),
+  };
+}
+
+function splitLines(body: string, kind: 'json' | 'text'): SplitRecord[] {
   const records: SplitRecord[] = [];
   let lineNo = 0;
   let pos = 0;
@@ -71,17 +121,76 @@ function splitNdjson(body: string): SplitRecord[] {
     let text = body.slice(pos, end);
     if (text.endsWith('\r')) text = text.slice(0, -1);
     pos = end + 1;
-    if (text.trim() !== '') {
-      const parsed = tryParse(text);
-      records.push(
-        parsed.ok
-          ? { line: lineNo, ok: true, value: parsed.value, text }
-          : { line: lineNo, ok: false, text, message: `not valid JSON (${parsed.message})` },
-      );
-    }
+    if (text.trim() !== '') records.push(readLine(lineNo, text, kind));
     if (nl === -1) break;
   }
   return records;
+}
+
+function readLine(line: number, text: string, kind: 'json' | 'text'): SplitRecord {
+  const problem = limitProblem(text, kind === 'json');
+  if (problem) return { line, ok: false, text: text.slice(0, 2000), message: problem };
+  if (kind === 'text') return { line, ok: true, value: text, text };
+  const parsed = tryParse(text);
+  return parsed.ok ? { line, ok: true, value: parsed.value, text } : { line, ok: false, text, message: `not valid JSON (${parsed.message})` };
+}
+
+function splitCsv(body: string): SplitResult {
+  const records: SplitRecord[] = [];
+  let rows: { record: Record<string, string>; raw: string; info: { lines: number } }[];
+  try {
+    rows = parseCsv(body, {
+      columns: true,
+      info: true,
+      raw: true,
+      bom: true,
+      skip_empty_lines: true,
+      relax_column_count: true,
+      skip_records_with_error: true,
+      on_skip: (err: { message?: string; lines?: number } | undefined, raw: string | undefined) => {
+        const line = err?.lines ?? 0;
+        records.push({ line, ok: false, text: (raw ?? '').slice(0, 2000), message: `not a valid CSV row (${err?.message ?? 'unknown error'})` });
+        return undefined;
+      },
+    }) as unknown as typeof rows;
+  } catch (err) {
+    return { ok: false, reason: 'malformed', message: `The body is not CSV with a header row: ${errorText(err)}` };
+  }
+  for (const row of rows) {
+    const newlines = row.raw.split('\n').length - (row.raw.endsWith('\n') ? 1 : 0);
+    const line = row.info.lines - newlines + 1;
+    const problem = limitProblem(row.raw, false);
+    records.push(problem ? { line, ok: false, text: row.raw.slice(0, 2000), message: problem } : { line, ok: true, value: row.record, text: row.raw.replace(/\r?\n$/, '') });
+  }
+  records.sort((a, b) => a.line - b.line);
+  return { ok: true, format: 'csv', records };
+}
+
+/** A limit this record breaks, or null. Depth is counted on the text, outside strings, before parsing. */
+function limitProblem(text: string, json: boolean): string | null {
+  if (text.length > ingestLimits.maxLineBytes) {
+    return `the record is ${text.length} bytes; the limit is ${ingestLimits.maxLineBytes} bytes per record`;
+  }
+  if (json && jsonDepth(text) > ingestLimits.maxDepth) {
+    return `the JSON is nested more than ${ingestLimits.maxDepth} levels deep`;
+  }
+  return null;
+}
+
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let max = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++; // backslash escapes the next character
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) max = Math.max(max, ++depth);
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return max;
 }
 
 function tryParse(text: string): { ok: true; value: unknown } | { ok: false; message: string } {

@@ -68,7 +68,7 @@ export async function ingestBatch(
   mark = Date.now();
   const text = new TextDecoder('utf-8').decode(body);
   const parsed = await parseBatch(text, adapter, { source: adapter.id, batchId, ingestTime: receivedAt });
-  if (!parsed.ok) throw new ApiError('invalid_input', parsed.message);
+  if (!parsed.ok) throw new ApiError(parsed.reason === 'too_many_records' ? 'payload_too_large' : 'invalid_input', parsed.message);
 
   // D1 refuses rows over its size limit; turn them into per-line rejections rather than failing the batch.
   const lineOf = (uid: string) => Number(uid.split(':')[1]);
