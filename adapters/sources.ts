@@ -1,12 +1,11 @@
-/** The log sources this build can ingest, by source id (the `:source` of `POST /ingest/:source`). */
+/**
+ * The log sources this build can ingest, by source id (the `:source` of `POST /ingest/:source`). Each
+ * adapter folder exports its SourceAdapter from index.ts; add a source by adding it here.
+ */
 import type { SourceAdapter } from '../core/ingest/source-adapter';
-import { expandCloudTrailEnvelope } from './cloudtrail/cloudtrail-record-schema';
-import { normalizeCloudTrailRecord } from './cloudtrail/normalize-cloudtrail-record';
-import { normalizeOktaEvent } from './okta/normalize-okta-event';
+import { cloudTrailSource } from './cloudtrail';
+import { oktaSource } from './okta';
 
-const adapters: SourceAdapter[] = [
-  { id: 'okta', name: 'Okta System Log', parse: normalizeOktaEvent },
-  { id: 'cloudtrail', name: 'AWS CloudTrail', parse: normalizeCloudTrailRecord, expand: expandCloudTrailEnvelope },
-];
+const adapters: SourceAdapter[] = [oktaSource, cloudTrailSource];
 
 export const sourceAdapters: ReadonlyMap<string, SourceAdapter> = new Map(adapters.map((a) => [a.id, a]));

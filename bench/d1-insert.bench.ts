@@ -50,7 +50,7 @@ try {
   for (const raw of iterateDemoEvents({ end: '2026-11-27T00:00:00.000Z', users: 200, days: 14 }, 'okta')) {
     const parsed = normalizeOktaEvent(raw, { source: 'okta', ingestTime: '2026-11-27T00:00:00.000Z' });
     if (!parsed.ok) throw new Error(parsed.message);
-    stored.push({ ...parsed.event, event_id: parsed.event.event_id ?? 'x', event_uid: '', batch_id: 'bench' });
+    stored.push({ ...parsed.event, raw: JSON.stringify(raw), event_id: parsed.event.event_id ?? 'x', event_uid: '', batch_id: 'bench' });
     if (stored.length === ROWS) break;
   }
   const shapes = [

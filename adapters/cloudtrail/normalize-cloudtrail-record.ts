@@ -65,7 +65,6 @@ export const normalizeCloudTrailRecord: RecordParser = (value, ctx): ParseResult
     session_id: text(r.userIdentity?.accessKeyId),
     mfa_factor: mfaUsed(r) ? 'MFA' : null,
     message: null,
-    raw: JSON.stringify(value),
   };
   return { ok: true, event };
 };

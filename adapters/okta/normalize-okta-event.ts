@@ -60,7 +60,6 @@ export const normalizeOktaEvent: RecordParser = (record, ctx): ParseResult => {
     session_id: text(e.authenticationContext?.externalSessionId) ?? text(e.authenticationContext?.rootSessionId),
     mfa_factor: mfaFactor(e, debug),
     message: text(e.displayMessage),
-    raw: JSON.stringify(record),
   };
   return { ok: true, event };
 };

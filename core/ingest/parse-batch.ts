@@ -76,7 +76,7 @@ export async function parseBatch(body: string, adapter: SourceAdapter, ctx: Batc
         break;
       }
       const uid = group.length > 1 ? `${ctx.batchId}:${line}:${i + 1}` : `${ctx.batchId}:${line}`;
-      lineEvents.push(await finish(result.event, uid, ctx.batchId));
+      lineEvents.push(await finish(result.event, record.text, uid, ctx.batchId));
     }
     if (lineError !== null) {
       deadLetters.push({ line, message: `line ${line}: ${lineError}`, text: rawText });
@@ -107,9 +107,10 @@ function groupByLine(records: readonly SplitRecord[]): SplitRecord[][] {
   return groups;
 }
 
-async function finish(draft: EventDraft, eventUid: string, batchId: string): Promise<StoredEvent> {
-  const eventId = draft.event_id ?? `sha256:${(await sha256Hex(draft.raw)).slice(0, 32)}`;
-  return { ...draft, event_id: eventId, event_uid: eventUid, batch_id: batchId };
+async function finish(draft: EventDraft, recordText: string, eventUid: string, batchId: string): Promise<StoredEvent> {
+  const raw = draft.raw ?? recordText;
+  const eventId = draft.event_id ?? `sha256:${(await sha256Hex(raw)).slice(0, 32)}`;
+  return { ...draft, raw, event_id: eventId, event_uid: eventUid, batch_id: batchId };
 }
 
 /** The batch's identity: the sender's Idempotency-Key, or the SHA-256 of what was sent, per source. */

@@ -99,9 +99,12 @@ export const eventColumns = Object.keys(normalizedEventSchema.shape) as (keyof N
 
 /**
  * What a parser makes of one record: a normalized event whose `event_id` may be null when the vendor gave
- * none (the ingest pipeline then derives one from the record's content, which needs an async hash).
+ * none (the ingest pipeline then derives one from the record's content, which needs an async hash), and
+ * whose `raw` may be left out for JSON records: the pipeline then stores the record's text as received.
+ * Parsers of text formats (syslog lines, CSV rows) set `raw` to a JSON object of the vendor's native fields,
+ * so that rules written against vendor field names can read them with json_extract.
  */
-export type EventDraft = Omit<NormalizedEvent, 'event_id'> & { event_id: string | null };
+export type EventDraft = Omit<NormalizedEvent, 'event_id' | 'raw'> & { event_id: string | null; raw?: string };
 
 /** What a parser returns for one input record: never throws, a bad record is an error value. */
 export type ParseResult =
