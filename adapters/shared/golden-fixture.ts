@@ -19,7 +19,7 @@ export interface GoldenComparison {
 }
 
 export function runGoldenFixture(fixturePath: string, adapter: SourceAdapter): GoldenComparison {
-  const split = splitRecords(readFileSync(fixturePath, 'utf8'), { text: adapter.text, expand: adapter.expand });
+  const split = splitRecords(readFileSync(fixturePath, 'utf8'), { text: adapter.text, textHeader: adapter.textHeader, expand: adapter.expand });
   if (!split.ok) throw new Error(`${fixturePath}: ${split.message}`);
   const actual = split.records.map((record) => {
     if (!record.ok) return { line: record.line, error: 'split', message: record.message };

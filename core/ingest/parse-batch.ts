@@ -47,7 +47,7 @@ export interface BatchContext {
 }
 
 export async function parseBatch(body: string, adapter: SourceAdapter, ctx: BatchContext): Promise<ParsedBatch> {
-  const split = splitRecords(body, { text: adapter.text, expand: adapter.expand });
+  const split = splitRecords(body, { text: adapter.text, textHeader: adapter.textHeader, expand: adapter.expand });
   if (!split.ok) return split;
 
   const events: StoredEvent[] = [];

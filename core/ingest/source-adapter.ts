@@ -13,6 +13,8 @@ export interface SourceAdapter {
   readonly parse: RecordParser;
   /** How this source reads a body that is not JSON; absent = JSON only. */
   readonly text?: 'lines' | 'csv';
+  /** For `lines` sources: recognises a header line naming the fields (see SplitOptions.textHeader). */
+  readonly textHeader?: (line: string) => readonly string[] | null;
   /**
    * Unwraps a container record into events (CloudTrail `{"Records": [...]}`), whether it is the whole body
    * or one NDJSON line; returns null for an ordinary event.

@@ -97,6 +97,15 @@ describe('splitRecords: text sources', () => {
     ]);
   });
 
+  it('turns lines after a header line into objects keyed by its fields, and drops the header', () => {
+    const textHeader = (line: string) => (line.startsWith('version ') ? line.split(' ') : null);
+    expect(values('2 111 eni-1 ACCEPT\nversion account-id action\n5 222 REJECT\n5 333\n', { text: 'lines', textHeader })).toEqual([
+      [1, '2 111 eni-1 ACCEPT'],
+      [3, { version: '5', 'account-id': '222', action: 'REJECT' }],
+      [4, 'ERROR', 'has 2 fields but the header line names 3'],
+    ]);
+  });
+
   it('rejects a broken CSV row on its own', () => {
     const rows = values('A,B\n1,2\n3,"open\n', { text: 'csv' });
     expect(rows[0]).toEqual([2, { A: '1', B: '2' }]);

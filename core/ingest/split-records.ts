@@ -32,6 +32,12 @@ export type EnvelopeExpander = (value: Record<string, unknown>) => unknown[] | n
 export interface SplitOptions {
   /** How a body that is not JSON is read; absent = JSON only (NDJSON lines). */
   readonly text?: 'lines' | 'csv';
+  /**
+   * For `lines` sources whose files may start with a header naming the fields (VPC flow logs' custom
+   * formats): returns the field names when a line is such a header, else null. A header line is not an
+   * event; the lines after it reach the parser as objects keyed by those names (space-separated values).
+   */
+  readonly textHeader?: (line: string) => readonly string[] | null;
   readonly expand?: EnvelopeExpander;
 }
 
@@ -58,7 +64,8 @@ export function splitRecords(body: string, options: SplitOptions = {}): SplitRes
   } else if (options.text === 'csv') {
     result = splitCsv(body);
   } else if (options.text === 'lines') {
-    result = { ok: true, format: 'lines', records: splitLines(body, 'text') };
+    const records = splitLines(body, 'text');
+    result = { ok: true, format: 'lines', records: options.textHeader ? applyTextHeaders(records, options.textHeader) : records };
   } else {
     result = { ok: true, format: 'ndjson', records: splitLines(body, 'json') };
   }
@@ -125,6 +132,34 @@ function splitLines(body: string, kind: 'json' | 'text'): SplitRecord[] {
     if (nl === -1) break;
   }
   return records;
+}
+
+/** Drops header lines and turns the lines after one into objects keyed by its field names. */
+function applyTextHeaders(records: SplitRecord[], textHeader: (line: string) => readonly string[] | null): SplitRecord[] {
+  let fields: readonly string[] | null = null;
+  const out: SplitRecord[] = [];
+  for (const record of records) {
+    if (!record.ok || typeof record.value !== 'string') {
+      out.push(record);
+      continue;
+    }
+    const header = textHeader(record.value);
+    if (header) {
+      fields = header;
+      continue;
+    }
+    if (!fields) {
+      out.push(record);
+      continue;
+    }
+    const values = record.value.trim().split(/\s+/);
+    if (values.length !== fields.length) {
+      out.push({ line: record.line, ok: false, text: record.text, message: `has ${values.length} fields but the header line names ${fields.length}` });
+      continue;
+    }
+    out.push({ ...record, value: Object.fromEntries(fields.map((f, i) => [f, values[i]!])) });
+  }
+  return out;
 }
 
 function readLine(line: number, text: string, kind: 'json' | 'text'): SplitRecord {
