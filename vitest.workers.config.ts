@@ -15,10 +15,15 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             // Loopback fakes (test/fakes) are reached through the outbound allow-list, as an operator would.
-            OUTBOUND_ALLOWLIST: `127.0.0.1:${inject('accessFakePort' as never)}`,
+            OUTBOUND_ALLOWLIST: `127.0.0.1:${inject('accessFakePort' as never)},127.0.0.1:${inject('googleFakePort' as never)}`,
             ACCESS_TEAM_DOMAIN: `http://127.0.0.1:${inject('accessFakePort' as never)}`,
             ACCESS_AUD: 'test-audience',
             ACCESS_ROLES: JSON.stringify({ 'boss@acme.test': 'admin', 'soc-responders': 'responder' }),
+            PUBSUB_PUSH_AUDIENCE: 'https://mantissa.test/ingest/gcp_audit',
+            PUBSUB_PUSH_SERVICE_ACCOUNTS: 'pubsub-push@acme-prod.iam.gserviceaccount.com',
+            PUBSUB_PUSH_SOURCES: 'gcp_audit,google_workspace',
+            GOOGLE_OIDC_JWKS_URL: `http://127.0.0.1:${inject('googleFakePort' as never)}/oauth2/v3/certs`,
+            GITHUB_WEBHOOK_SECRET: 'test-github-webhook-secret',
           },
         },
       })),

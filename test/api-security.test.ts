@@ -4,7 +4,8 @@
  * `expectedPermission` fails here until someone decides who may call it.
  */
 import { env } from 'cloudflare:workers';
-import { importJWK, SignJWT, type JWK } from 'jose';
+import { exportJWK, generateKeyPair, importJWK, SignJWT, type JWK } from 'jose';
+import { signHmacSha256Hex } from '../core/auth/webhook-signature';
 import { beforeAll, describe, expect, inject, it } from 'vitest';
 import { roleAllows, roles, type Permission, type Role } from '../core/auth/roles';
 import { TokensRepository } from '../adapters/d1/tokens-repository';
@@ -32,7 +33,12 @@ const expectedPermission: Record<string, Permission | 'any'> = {
   'DELETE /api/tokens/:id': 'tokens:manage',
   'GET /api/audit': 'audit:read',
   'POST /ingest/:source': 'events:ingest',
+  'GET /ingest/okta': 'events:ingest',
+  'POST /ingest/webhooks/github': 'events:ingest',
 };
+
+/** Routes whose credential is a vendor's signature rather than a token: tested in their own block below. */
+const webhookRoutes = new Set(['POST /ingest/webhooks/github']);
 
 const routes = [
   ...new Set(
@@ -78,7 +84,7 @@ describe('without a credential', () => {
 });
 
 describe('with each role', () => {
-  const cases = routes.flatMap((route) => roles.map((role) => [route, role] as const));
+  const cases = routes.filter((r) => !webhookRoutes.has(r)).flatMap((route) => roles.map((role) => [route, role] as const));
   it.each(cases)('%s as %s is allowed exactly when the role has the permission', async (route, role) => {
     const [method, path] = concrete(route);
     const permission = expectedPermission[route]!;
@@ -190,7 +196,6 @@ describe('Cloudflare Access JWTs', () => {
   });
 
   it('refuses a token signed by another key', async () => {
-    const { generateKeyPair, exportJWK } = await import('jose');
     const { privateKey } = await generateKeyPair('RS256', { extractable: true });
     const forged = await accessJwt({ email: 'boss@acme.test' }, { jwk: { ...(await exportJWK(privateKey)), kid: 'fake-access-key-1' } });
     expect((await call('GET', '/api/me', { headers: { 'cf-access-jwt-assertion': forged } })).status).toBe(401);
@@ -220,5 +225,106 @@ describe('audit, CORS and errors', () => {
     });
     expect(res.status).toBe(400);
     expect(res.body.error.message).toMatch(/not valid JSON/);
+  });
+});
+
+describe('Okta event hook verification', () => {
+  it('echoes the challenge to an ingest token', async () => {
+    const res = await callJson('GET', '/ingest/okta', { token: tokens.ingest, headers: { 'x-okta-verification-challenge': 'abc-123' } });
+    expect(res).toEqual({ status: 200, body: { verification: 'abc-123' } });
+  });
+
+  it('explains itself without the challenge header', async () => {
+    const res = await callJson<{ error: { message: string } }>('GET', '/ingest/okta', { token: tokens.ingest });
+    expect(res.status).toBe(400);
+    expect(res.body.error.message).toContain('X-Okta-Verification-Challenge');
+  });
+});
+
+describe('GitHub webhooks (the HMAC signature is the credential)', () => {
+  const secret = 'test-github-webhook-secret';
+  const body = JSON.stringify({ action: 'member_added', membership: { user: { login: 'mallory' } }, organization: { login: 'acme' }, sender: { login: 'octocat' } });
+  const deliver = async (signature: string | null, extra: Record<string, string> = {}) =>
+    callJson<{ accepted?: number; duplicate?: boolean; error?: { code: string; message: string } }>('POST', '/ingest/webhooks/github', {
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'x-github-event': 'organization',
+        'x-github-delivery': '72d3162e-cc78-11e3-81ab-4c9367dc0958',
+        ...(signature ? { 'x-hub-signature-256': signature } : {}),
+        ...extra,
+      },
+    });
+
+  it('refuses a delivery without a signature, even with a token', async () => {
+    const res = await deliver(null, { authorization: `Bearer ${tokens.admin}` });
+    expect([res.status, res.body.error?.code]).toEqual([401, 'unauthenticated']);
+  });
+
+  it('refuses a delivery whose signature does not match', async () => {
+    const res = await deliver(`sha256=${await signHmacSha256Hex('another secret', body)}`);
+    expect(res.status).toBe(401);
+    expect(res.body.error?.message).toContain('does not match');
+  });
+
+  it('stores a signed delivery once, whatever GitHub redelivers', async () => {
+    const signature = `sha256=${await signHmacSha256Hex(secret, body)}`;
+    const first = await deliver(signature);
+    expect([first.status, first.body.accepted, first.body.duplicate]).toEqual([200, 1, false]);
+    const again = await deliver(signature);
+    expect([again.status, again.body.duplicate]).toEqual([200, true]);
+  });
+});
+
+describe('Google Pub/Sub push with OIDC tokens', () => {
+  const audience = 'https://mantissa.test/ingest/gcp_audit';
+  async function googleToken(claims: Record<string, unknown>, aud = audience, jwk: JWK = inject('googleFakePrivateJwk')) {
+    return new SignJWT({ email_verified: true, ...claims })
+      .setProtectedHeader({ alg: 'RS256', kid: jwk.kid ?? 'fake-google-key-1' })
+      .setIssuer('https://accounts.google.com')
+      .setAudience(aud)
+      .setIssuedAt()
+      .setExpirationTime('5m')
+      .sign(await importJWK(jwk, 'RS256'));
+  }
+  const logEntry = {
+    insertId: 'pubsub-1',
+    logName: 'projects/acme-prod/logs/cloudaudit.googleapis.com%2Factivity',
+    timestamp: '2026-11-01T10:00:00.000Z',
+    protoPayload: {
+      '@type': 'type.googleapis.com/google.cloud.audit.AuditLog',
+      serviceName: 'iam.googleapis.com',
+      methodName: 'google.iam.admin.v1.CreateServiceAccountKey',
+      authenticationInfo: { principalEmail: 'dev@acme.test' },
+      requestMetadata: { callerIp: '198.51.100.20' },
+    },
+  };
+  const push = JSON.stringify({ message: { data: btoa(JSON.stringify(logEntry)), messageId: '1', publishTime: '2026-11-01T10:00:01Z' }, subscription: 'projects/acme-prod/subscriptions/mantissa' });
+  const post = async (token: string, source = 'gcp_audit') =>
+    callJson<{ accepted?: number; error?: { message: string } }>('POST', `/ingest/${source}`, { body: push, headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' } });
+
+  it('accepts a push from the allow-listed service account and unwraps the message', async () => {
+    const res = await post(await googleToken({ email: 'pubsub-push@acme-prod.iam.gserviceaccount.com' }));
+    expect([res.status, res.body.accepted]).toEqual([200, 1]);
+  });
+
+  it.each([
+    ['another service account', { email: 'intruder@evil.iam.gserviceaccount.com' }, audience],
+    ['an unverified email', { email: 'pubsub-push@acme-prod.iam.gserviceaccount.com', email_verified: false }, audience],
+    ['another audience', { email: 'pubsub-push@acme-prod.iam.gserviceaccount.com' }, 'https://elsewhere.test'],
+  ])('refuses a token of %s', async (_label, claims, aud) => {
+    expect((await post(await googleToken(claims, aud))).status).toBe(401);
+  });
+
+  it('refuses a token signed by another key', async () => {
+    const { privateKey } = await generateKeyPair('RS256', { extractable: true });
+    const forged = await googleToken({ email: 'pubsub-push@acme-prod.iam.gserviceaccount.com' }, audience, { ...(await exportJWK(privateKey)), kid: 'fake-google-key-1' });
+    expect((await post(forged)).status).toBe(401);
+  });
+
+  it('limits the push identity to its sources and to ingest', async () => {
+    const token = await googleToken({ email: 'pubsub-push@acme-prod.iam.gserviceaccount.com' });
+    expect((await post(token, 'okta')).status).toBe(403);
+    expect((await call('GET', '/api/me', { headers: { authorization: `Bearer ${token}` } })).status).toBe(401);
   });
 });

@@ -16,6 +16,8 @@ export interface AppEnv {
     requestId: string;
     principal: Principal;
     config: Config;
+    /** The body as received, when a webhook authenticator had to read it to verify its signature. */
+    verifiedBody?: Uint8Array;
   };
 }
 

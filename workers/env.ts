@@ -29,6 +29,11 @@ const configSchema = z.object({
       }
     }),
   OUTBOUND_ALLOWLIST: z.string().default(''),
+  PUBSUB_PUSH_AUDIENCE: z.string().default(''),
+  PUBSUB_PUSH_SERVICE_ACCOUNTS: z.string().default(''),
+  PUBSUB_PUSH_SOURCES: z.string().default('gcp_audit'),
+  GOOGLE_OIDC_JWKS_URL: z.url().default('https://www.googleapis.com/oauth2/v3/certs'),
+  GITHUB_WEBHOOK_SECRET: z.string().optional(),
 });
 
 export interface Config {
@@ -39,6 +44,10 @@ export interface Config {
   readonly accessDefaultRole: (typeof roles)[number];
   readonly accessRoles: Readonly<Record<string, (typeof roles)[number]>>;
   readonly outbound: OutboundPolicy;
+  /** Pub/Sub push with Google OIDC tokens; null when PUBSUB_PUSH_AUDIENCE is empty. */
+  readonly pubsubPush: { audience: string; serviceAccounts: ReadonlySet<string>; sources: string; jwksUrl: string } | null;
+  /** Secret of GitHub webhooks (`wrangler secret put GITHUB_WEBHOOK_SECRET`); null = webhook route off. */
+  readonly githubWebhookSecret: string | null;
 }
 
 export class ConfigError extends Error {
@@ -64,6 +73,15 @@ export function readConfig(env: Env): Config {
     accessDefaultRole: v.ACCESS_DEFAULT_ROLE,
     accessRoles: v.ACCESS_ROLES,
     outbound: parseAllowList(v.OUTBOUND_ALLOWLIST),
+    pubsubPush: v.PUBSUB_PUSH_AUDIENCE
+      ? {
+          audience: v.PUBSUB_PUSH_AUDIENCE,
+          serviceAccounts: new Set(v.PUBSUB_PUSH_SERVICE_ACCOUNTS.split(',').map((s) => s.trim().toLowerCase()).filter(Boolean)),
+          sources: v.PUBSUB_PUSH_SOURCES,
+          jwksUrl: v.GOOGLE_OIDC_JWKS_URL,
+        }
+      : null,
+    githubWebhookSecret: v.GITHUB_WEBHOOK_SECRET || null,
   };
   cache.set(env, config);
   return config;

@@ -8,7 +8,7 @@ import { newApp } from './app';
 import { apiRoutes } from './api';
 import { runScheduledDetection } from './detect/scheduled-detection';
 import type { Env } from './env';
-import { ingestRoutes } from './ingest';
+import { ingestRoutes, ingestWebhookAuthenticators } from './ingest';
 import { auditTrail } from './middleware/audit-trail';
 import { authenticate } from './middleware/authenticate';
 import { corsAllowList } from './middleware/cors-allow-list';
@@ -19,7 +19,7 @@ export { PlaybookWorkflow } from './soar/playbook-workflow';
 export function createApp() {
   const app = newApp();
   app.use('/api/*', corsAllowList(), authenticate(), auditTrail());
-  app.use('/ingest/*', corsAllowList(), authenticate());
+  app.use('/ingest/*', corsAllowList(), authenticate({ webhooks: ingestWebhookAuthenticators }));
   app.use('/v1/*', corsAllowList(), authenticate());
   app.route('/api', apiRoutes());
   app.route('/ingest', ingestRoutes());

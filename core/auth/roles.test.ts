@@ -40,6 +40,9 @@ describe('mayIngest', () => {
     expect(mayIngest(principal('ingest', 'okta'), 'okta')).toBe(true);
     expect(mayIngest(principal('ingest', 'okta'), 'cloudtrail')).toBe(false);
     expect(mayIngest(principal('ingest', '*'), 'cloudtrail')).toBe(true);
+    expect(mayIngest(principal('ingest', 'gcp_audit,google_workspace'), 'google_workspace')).toBe(true);
+    expect(mayIngest(principal('ingest', 'gcp_audit,google_workspace'), 'okta')).toBe(false);
+    expect(mayIngest(principal('ingest', null), 'okta')).toBe(false);
   });
 
   it('lets admins ingest anything and viewers nothing', () => {

@@ -50,14 +50,16 @@ export interface Principal {
   readonly id: string;
   readonly name: string;
   readonly role: Role;
-  /** For ingest-role tokens: the one source id they may write, or `*` for all. Null for other roles. */
+  /** For ingest-role principals: the source ids they may write (comma-separated), or `*`. Null otherwise. */
   readonly source: string | null;
-  readonly via: 'token' | 'access';
+  /** token: API token; access: Cloudflare Access JWT; webhook: a vendor's signed delivery; oidc: a cloud's push identity. */
+  readonly via: 'token' | 'access' | 'webhook' | 'oidc';
 }
 
 /** Whether the principal may ingest into `source`: admins always; ingest tokens for their source or `*`. */
 export function mayIngest(principal: Principal, source: string): boolean {
   if (!roleAllows(principal.role, 'events:ingest')) return false;
   if (principal.role !== 'ingest') return true;
-  return principal.source === '*' || principal.source === source;
+  const allowed = (principal.source ?? '').split(',').map((s) => s.trim());
+  return allowed.includes('*') || allowed.includes(source);
 }

@@ -1,27 +1,53 @@
 /**
- * authenticate(): every /api, /ingest and /v1 request must carry a Mantissa API token or a Cloudflare Access
- * JWT. There is no bypass switch: local runs authenticate with the token `npm start` prints.
+ * authenticate(): every /api, /ingest and /v1 request must carry a credential, or it answers 401:
+ * - a Mantissa API token (`Authorization: Bearer …`);
+ * - a Cloudflare Access JWT (`Cf-Access-Jwt-Assertion` header or `CF_Authorization` cookie);
+ * - on ingest, a Google OIDC token of an allow-listed Pub/Sub push service account (when configured);
+ * - on a vendor webhook path, that vendor's signature, checked by the authenticator the route registers
+ *   (GitHub cannot send an Authorization header; its HMAC signature is the credential).
+ * There is no bypass switch: local runs authenticate with the token `npm start` prints.
  */
 import type { MiddlewareHandler } from 'hono';
 import { getCookie } from 'hono/cookie';
 import { hashApiToken, isPlausibleBearerSecret } from '../../core/auth/api-token';
 import type { Principal, Role } from '../../core/auth/roles';
 import { verifyAccessJwt } from '../../adapters/cloudflare-access/verify-access-jwt';
+import { verifyGoogleOidcToken } from '../../adapters/google-oidc/verify-google-oidc';
 import { TokensRepository } from '../../adapters/d1/tokens-repository';
-import type { AppEnv } from '../app';
+import type { AppContext, AppEnv } from '../app';
 import type { Config } from '../env';
 import { ApiError } from '../errors';
 
 const missingCredential =
   'Authentication required: send "Authorization: Bearer mlt_…" (an API token) or sign in through Cloudflare Access.';
 
-export function authenticate(): MiddlewareHandler<AppEnv> {
+/** Authenticates a vendor's signed delivery to one exact path; throws a 401 ApiError when it does not verify. */
+export type WebhookAuthenticator = (c: AppContext) => Promise<Principal>;
+
+export interface AuthenticateOptions {
+  /** Exact paths whose only credential is the vendor's signature, with the function that checks it. */
+  readonly webhooks?: Readonly<Record<string, WebhookAuthenticator>>;
+}
+
+const jwtShape = /^eyJ[\w-]*\.[\w-]+\.[\w-]+$/;
+
+export function authenticate(options: AuthenticateOptions = {}): MiddlewareHandler<AppEnv> {
+  const webhooks = options.webhooks ?? {};
+  for (const path of Object.keys(webhooks)) {
+    if (!path.startsWith('/ingest/webhooks/')) throw new Error(`authenticate: webhook path ${path} must live under /ingest/webhooks/`);
+  }
   return async function authenticateRequest(c, next) {
     const authorization = c.req.header('authorization');
     const accessJwt = c.req.header('cf-access-jwt-assertion') ?? getCookie(c, 'CF_Authorization');
+    const webhook = Object.hasOwn(webhooks, c.req.path) ? webhooks[c.req.path] : undefined;
+    const config = c.get('config');
 
     let principal: Principal;
-    if (authorization !== undefined) {
+    if (webhook) {
+      principal = await webhook(c);
+    } else if (authorization !== undefined && config.pubsubPush && c.req.path.startsWith('/ingest/') && jwtShape.test(authorization.replace(/^Bearer\s+/i, ''))) {
+      principal = await principalFromGoogleOidc(authorization.replace(/^Bearer\s+/i, ''), config);
+    } else if (authorization !== undefined) {
       principal = await principalFromToken(c.env.DB, authorization, c.executionCtx);
     } else if (accessJwt) {
       principal = await principalFromAccess(accessJwt, c.get('config'));
@@ -69,6 +95,13 @@ async function principalFromAccess(jwt: string, config: Config): Promise<Princip
     source: null,
     via: 'access',
   };
+}
+
+async function principalFromGoogleOidc(jwt: string, config: Config): Promise<Principal> {
+  const push = config.pubsubPush!;
+  const verified = await verifyGoogleOidcToken(jwt, push, config.outbound);
+  if (!verified.ok) throw new ApiError('unauthenticated', verified.message);
+  return { id: `oidc:${verified.email}`, name: verified.email, role: 'ingest', source: push.sources, via: 'oidc' };
 }
 
 /** The first match wins: the user's email, then their groups in token order, then the default role. */
