@@ -2,7 +2,7 @@
  * Scheduled detection (cron → SQL rules → alerts, with watermarks) and the contain-user playbook Workflow
  * (evidence → approval by someone else → containment in the identity Durable Object), inside workerd.
  */
-import { createExecutionContext, createScheduledController, introspectWorkflow, waitOnExecutionContext } from 'cloudflare:test';
+import { createScheduledController, introspectWorkflow } from 'cloudflare:test';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../core/auth/roles';
@@ -17,9 +17,7 @@ beforeAll(async () => {
 
 async function runCron(at: Date) {
   const controller = createScheduledController({ scheduledTime: at.getTime(), cron: '*/5 * * * *' });
-  const ctx = createExecutionContext();
-  await worker.scheduled(controller, env, ctx);
-  await waitOnExecutionContext(ctx);
+  await worker.scheduled(controller, env);
 }
 
 function oktaFailure(user: string, ip: string, at: Date, i: number) {

@@ -55,8 +55,8 @@ export async function sql(token: string, query: string) {
   return body;
 }
 
-/** Calls the Worker with some variables overridden (configuration is read per env object). */
-export async function callWithVars(vars: Record<string, string>, method: string, path: string, options: CallOptions = {}) {
+/** Calls the Worker with some variables or bindings overridden (configuration is read per env object). */
+export async function callWithVars(vars: Partial<Cloudflare.Env>, method: string, path: string, options: CallOptions = {}) {
   const { createApp } = await import('../workers/index');
   const { createExecutionContext, waitOnExecutionContext } = await import('cloudflare:test');
   const headers = new Headers(options.headers);

@@ -138,6 +138,44 @@ describe('POST /ingest/okta', () => {
   });
 });
 
+describe('durability when D1 fails', () => {
+  const body = '{"eventType":"user.session.start","uuid":"outage-1","published":"2026-03-01T00:00:00Z"}\n{"eventType":"user.session.end","uuid":"outage-2"}';
+  // D1 answers the claim but fails the transaction that stores the rows, as during an outage.
+  const failingDb = new Proxy(env.DB, {
+    get(target, prop) {
+      if (prop === 'batch') return () => Promise.reject(new Error('D1_ERROR: simulated outage'));
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+
+  it('answers 503 when the database write fails, keeping the raw batch in R2', async () => {
+    const res = await callWithVars({ DB: failingDb }, 'POST', '/ingest/okta', { token: tokens.ingest, body });
+    expect(res.status).toBe(503);
+    expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/safe in R2 .* retry the same request/);
+    expect(await count("event_id LIKE 'outage-%'")).toBe(0);
+    const pending = await env.DB.prepare("SELECT status, raw_key FROM ingest_batches WHERE status = 'pending'").all();
+    expect(pending.results).toHaveLength(1);
+  });
+
+  it('replays the batch from R2 on the next cron run, once', async () => {
+    const { replayPendingBatches, replayAfterMs } = await import('../workers/ingest/ingest-batch');
+    const later = new Date(Date.now() + replayAfterMs + 60_000);
+    expect(await replayPendingBatches(env, later)).toEqual({ replayed: 1, abandoned: 0, failed: 0 });
+    expect(await count("event_id LIKE 'outage-%'")).toBe(2);
+    expect(await replayPendingBatches(env, later)).toEqual({ replayed: 0, abandoned: 0, failed: 0 });
+    const retry = await ingest('okta', body);
+    expect([retry.status, retry.body.duplicate]).toEqual([200, true]);
+    expect(await count("event_id LIKE 'outage-%'")).toBe(2);
+  });
+
+  it('keeps no claim for a body that could not be read at all', async () => {
+    await ingest('okta', '[{"broken": ');
+    const { results } = await env.DB.prepare("SELECT count(*) AS n FROM ingest_batches WHERE status = 'pending'").all<{ n: number }>();
+    expect(results[0]!.n).toBe(0);
+  });
+});
+
 describe('POST /ingest/cloudtrail', () => {
   it('unwraps a {"Records": [...]} log file', async () => {
     const records = (JSON.parse(cloudTrailLogFile) as { Records: unknown[] }).Records.length;

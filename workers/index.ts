@@ -9,6 +9,7 @@ import { apiRoutes } from './api';
 import { runScheduledDetection } from './detect/scheduled-detection';
 import type { Env } from './env';
 import { ingestRoutes, ingestWebhookAuthenticators } from './ingest';
+import { replayPendingBatches } from './ingest/ingest-batch';
 import { auditTrail } from './middleware/audit-trail';
 import { authenticate } from './middleware/authenticate';
 import { corsAllowList } from './middleware/cors-allow-list';
@@ -30,9 +31,14 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
-  async scheduled(controller, env, ctx) {
+  async scheduled(controller, env) {
     const started = Date.now();
-    const summaries = await runScheduledDetection(env, new Date(controller.scheduledTime));
+    const now = new Date(controller.scheduledTime);
+    const replay = await replayPendingBatches(env, now);
+    if (replay.replayed + replay.abandoned + replay.failed > 0) {
+      console.log(JSON.stringify({ level: 'info', msg: 'replayed pending ingest batches from R2', ...replay }));
+    }
+    const summaries = await runScheduledDetection(env, now);
     const ran = summaries.filter((s) => s.status !== 'skipped');
     console.log(
       JSON.stringify({
@@ -45,6 +51,5 @@ export default {
         durationMs: Date.now() - started,
       }),
     );
-    ctx.waitUntil(Promise.resolve());
   },
 } satisfies ExportedHandler<Env>;

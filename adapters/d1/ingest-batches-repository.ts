@@ -3,7 +3,7 @@
  * write, so a retry of a half-written batch reuses the same R2 keys; it becomes `complete` in the same D1
  * transaction that inserts its rows.
  */
-import { and, eq, sql } from 'drizzle-orm';
+import { and, asc, eq, lt, sql } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { LineError } from '../../core/ingest/parse-batch';
 import { ingestBatches } from './schema';
@@ -38,6 +38,22 @@ export class IngestBatchesRepository {
     const row = await this.orm.select().from(ingestBatches).where(eq(ingestBatches.batchId, batchId)).get();
     if (!row) throw new Error(`ingest batch ${batchId} vanished after it was claimed`);
     return row;
+  }
+
+  /** Forgets a claim that left nothing durable (an unreadable body, or one that never reached R2). */
+  async release(batchId: string): Promise<void> {
+    await this.orm.delete(ingestBatches).where(and(eq(ingestBatches.batchId, batchId), eq(ingestBatches.status, 'pending')));
+  }
+
+  /** Claims still pending since before `before` (oldest first): candidates for replay from R2. */
+  pendingBefore(before: string, limit: number): Promise<IngestBatchRow[]> {
+    return this.orm
+      .select()
+      .from(ingestBatches)
+      .where(and(eq(ingestBatches.status, 'pending'), lt(ingestBatches.receivedAt, before)))
+      .orderBy(asc(ingestBatches.receivedAt))
+      .limit(limit)
+      .all();
   }
 
   /** The statement that marks the batch complete; runs in the same `db.batch()` as the event inserts. */

@@ -3,17 +3,20 @@
  * then the rows and the batch record to D1 in one transaction, then feed identity events to each user's
  * Durable Object. The caller answers 2xx only after this returns, so an acknowledged batch is durable.
  *
- * A retry (same body, or same Idempotency-Key) finds the completed batch record and returns its result
- * without writing anything again; a retry of a batch that failed half-way reuses its R2 keys and its rows'
- * uids, so it completes without duplicates.
+ * Idempotency: a retry (same body, or same Idempotency-Key) finds the completed batch record and returns its
+ * result without writing anything; a retry of a batch that failed half-way reuses its R2 keys and its rows'
+ * uids, so it completes without duplicates. Durability: when D1 fails after R2 accepted the raw batch, the
+ * sender gets 503 (retry is safe) and the cron replays the batch from R2 anyway (replayPendingBatches).
  */
 import { groupIdentityEvents } from '../../core/identity/identity-event';
 import { batchIdFor, parseBatch, type LineError } from '../../core/ingest/parse-batch';
 import type { SourceAdapter } from '../../core/ingest/source-adapter';
+import { rawBatchKey } from '../../core/lake/keys';
+import type { Principal } from '../../core/auth/roles';
 import { eventInsertStatements, maxEventBytes } from '../../adapters/d1/events-repository';
 import { IngestBatchesRepository } from '../../adapters/d1/ingest-batches-repository';
 import { writeBatchToLake } from '../../adapters/r2/lake-writer';
-import type { Principal } from '../../core/auth/roles';
+import { sourceAdapters } from '../../adapters/sources';
 import type { Env } from '../env';
 import { ApiError } from '../errors';
 
@@ -37,12 +40,6 @@ export async function ingestBatch(
   input: { adapter: SourceAdapter; body: Uint8Array; idempotencyKey: string | null; principal: Principal },
   timings: IngestTimings = {},
 ): Promise<IngestResult> {
-  let mark = Date.now();
-  const lap = (phase: keyof IngestTimings) => {
-    const t = Date.now();
-    timings[phase] = t - mark;
-    mark = t;
-  };
   const { adapter, body, principal } = input;
   const batchId = await batchIdFor(adapter.id, body, input.idempotencyKey);
   const batches = new IngestBatchesRepository(env.DB);
@@ -62,13 +59,31 @@ export async function ingestBatch(
     if (result.accepted === 0) throw noLineAccepted(result);
     return result;
   }
-
   // The first attempt's arrival time fixes the raw partition, so a retry writes the same R2 keys.
-  const receivedAt = claimed.receivedAt;
-  mark = Date.now();
-  const text = new TextDecoder('utf-8').decode(body);
-  const parsed = await parseBatch(text, adapter, { source: adapter.id, batchId, ingestTime: receivedAt });
-  if (!parsed.ok) throw new ApiError(parsed.reason === 'too_many_records' ? 'payload_too_large' : 'invalid_input', parsed.message);
+  return landBatch(env, { adapter, batchId, receivedAt: claimed.receivedAt, body }, timings);
+}
+
+/** Parses a claimed batch and makes it durable (R2, then D1), then feeds identity state. */
+export async function landBatch(
+  env: Env,
+  batch: { adapter: SourceAdapter; batchId: string; receivedAt: string; body: Uint8Array },
+  timings: IngestTimings = {},
+): Promise<IngestResult> {
+  const { adapter, batchId, receivedAt, body } = batch;
+  const batches = new IngestBatchesRepository(env.DB);
+  let mark = Date.now();
+  const lap = (phase: keyof IngestTimings) => {
+    const t = Date.now();
+    timings[phase] = t - mark;
+    mark = t;
+  };
+
+  const parsed = await parseBatch(new TextDecoder('utf-8').decode(body), adapter, { source: adapter.id, batchId, ingestTime: receivedAt });
+  if (!parsed.ok) {
+    // Nothing of a wholly unreadable body is kept, so its claim goes too: a corrected resend starts afresh.
+    await batches.release(batchId);
+    throw new ApiError(parsed.reason === 'too_many_records' ? 'payload_too_large' : 'invalid_input', parsed.message);
+  }
 
   // D1 refuses rows over its size limit; turn them into per-line rejections rather than failing the batch.
   const lineOf = (uid: string) => Number(uid.split(':')[1]);
@@ -77,46 +92,47 @@ export async function ingestBatch(
   for (const line of oversized) {
     deadLetters.push({ line, message: `line ${line}: the event is larger than ${maxEventBytes} bytes`, text: '(omitted: too large)' });
   }
-  const keptEvents = oversized.size === 0 ? parsed.events : parsed.events.filter((e) => !oversized.has(lineOf(e.event_uid)));
+  const events = oversized.size === 0 ? parsed.events : parsed.events.filter((e) => !oversized.has(lineOf(e.event_uid)));
   deadLetters.sort((a, b) => a.line - b.line);
   const accepted = parsed.accepted - oversized.size;
   const errors = deadLetters.slice(0, maxReportedErrors).map(({ line, message }) => ({ line, message }));
   lap('parse');
 
-  const lake = await writeBatchToLake(env.LAKE, {
-    source: adapter.id,
-    batchId,
-    receivedAt,
-    body,
-    events: keptEvents,
-    deadLetters,
-  });
-
+  const lake = await writeBatchToLake(env.LAKE, { source: adapter.id, batchId, receivedAt, body, events, deadLetters });
   lap('r2');
-  await env.DB.batch([
-    ...eventInsertStatements(env.DB, keptEvents),
-    batches.completeStatement(batchId, {
-      lines: parsed.lines,
-      accepted,
-      rejected: deadLetters.length,
-      events: keptEvents.length,
-      bytes: body.byteLength,
-      rawKey: lake.rawKey,
-      deadLetterKey: lake.deadLetterKey,
-      errors,
-      completedAt: new Date().toISOString(),
-    }),
-  ]);
 
+  try {
+    await env.DB.batch([
+      ...eventInsertStatements(env.DB, events),
+      batches.completeStatement(batchId, {
+        lines: parsed.lines,
+        accepted,
+        rejected: deadLetters.length,
+        events: events.length,
+        bytes: body.byteLength,
+        rawKey: lake.rawKey,
+        deadLetterKey: lake.deadLetterKey,
+        errors,
+        completedAt: new Date().toISOString(),
+      }),
+    ]);
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', msg: 'D1 write of an ingest batch failed; it stays in R2 for replay', batchId, rawKey: lake.rawKey, error: String(err) }));
+    throw new ApiError(
+      'unavailable',
+      `The batch is safe in R2 (${lake.rawKey}) but the database write failed; retry the same request (it is idempotent) — otherwise it is replayed from R2 within minutes.`,
+    );
+  }
   lap('d1');
-  await feedIdentityState(env, keptEvents);
+
+  await feedIdentityState(env, events);
   lap('identity');
 
   const result = {
     batchId,
     accepted,
     rejected: deadLetters.length,
-    events: keptEvents.length,
+    events: events.length,
     duplicate: false,
     errors,
     errorsTruncated: deadLetters.length > errors.length,
@@ -125,13 +141,55 @@ export async function ingestBatch(
   return result;
 }
 
+/** Batches stuck in `pending` longer than this are replayed from R2 by the cron. */
+export const replayAfterMs = 5 * 60_000;
+/** Pending claims with no raw object in R2 after this long never reached R2: the sender got an error. */
+export const abandonAfterMs = 24 * 60 * 60_000;
+
+export interface ReplaySummary {
+  replayed: number;
+  abandoned: number;
+  failed: number;
+}
+
+/**
+ * Completes batches whose D1 write failed after R2 accepted them: reads the raw body back from R2 and lands
+ * it again (same keys, same row uids: nothing is duplicated). Bounded per run.
+ */
+export async function replayPendingBatches(env: Env, now: Date, limit = 20): Promise<ReplaySummary> {
+  const batches = new IngestBatchesRepository(env.DB);
+  const summary: ReplaySummary = { replayed: 0, abandoned: 0, failed: 0 };
+  for (const pending of await batches.pendingBefore(new Date(now.getTime() - replayAfterMs).toISOString(), limit)) {
+    const adapter = sourceAdapters.get(pending.source);
+    const object = adapter ? await env.LAKE.get(rawBatchKey(pending.source, pending.receivedAt, pending.batchId)) : null;
+    if (!adapter || !object) {
+      if (now.getTime() - Date.parse(pending.receivedAt) > abandonAfterMs) {
+        await batches.release(pending.batchId);
+        summary.abandoned++;
+      }
+      continue;
+    }
+    try {
+      const body = new Uint8Array(await new Response(object.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
+      await landBatch(env, { adapter, batchId: pending.batchId, receivedAt: pending.receivedAt, body });
+      summary.replayed++;
+    } catch (err) {
+      if (err instanceof ApiError && err.code === 'invalid_input') {
+        summary.replayed++; // landed, with every line rejected and dead-lettered
+        continue;
+      }
+      summary.failed++;
+      console.error(JSON.stringify({ level: 'error', msg: 'replay of a pending ingest batch failed', batchId: pending.batchId, error: String(err) }));
+    }
+  }
+  return summary;
+}
+
 /** 400 for a batch in which no line was acceptable; the body still carries every line's error. */
 function noLineAccepted(result: IngestResult): ApiError {
-  return new ApiError(
-    'invalid_input',
-    `No line of the batch was accepted (${result.rejected} rejected): ${result.errors[0]?.message ?? ''}`,
-    { ...result },
-  );
+  return new ApiError('invalid_input', `No line of the batch was accepted (${result.rejected} rejected): ${result.errors[0]?.message ?? ''}`, {
+    ...result,
+  });
 }
 
 /** Updates each user's identity Durable Object; the events are already durable in D1 and R2. */
