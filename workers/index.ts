@@ -1,11 +1,12 @@
 /**
  * The Mantissa Log Worker: one deployable that composes the HTTP apps (API, ingest), the cron handler
- * (scheduled detection) and re-exports the Durable Object and Workflow classes wrangler.toml binds.
+ * (replay of pending ingest batches, pull collectors, then scheduled detection) and re-exports the Durable Object and Workflow classes wrangler.toml binds.
  * Static assets (the web UI) are served by Workers Static Assets before this code runs, except for
  * /api/*, /ingest/* and /v1/* (`run_worker_first`).
  */
 import { newApp } from './app';
 import { apiRoutes } from './api';
+import { runCollectors } from './collect/run-collectors';
 import { runScheduledDetection } from './detect/scheduled-detection';
 import type { Env } from './env';
 import { ingestRoutes, ingestWebhookAuthenticators } from './ingest';
@@ -37,6 +38,10 @@ export default {
     const replay = await replayPendingBatches(env, now);
     if (replay.replayed + replay.abandoned + replay.failed > 0) {
       console.log(JSON.stringify({ level: 'info', msg: 'replayed pending ingest batches from R2', ...replay }));
+    }
+    const collected = (await runCollectors(env, now)).filter((c) => c.status !== 'skipped');
+    if (collected.length > 0) {
+      console.log(JSON.stringify({ level: 'info', msg: 'pull collectors', runs: collected }));
     }
     const summaries = await runScheduledDetection(env, now);
     const ran = summaries.filter((s) => s.status !== 'skipped');

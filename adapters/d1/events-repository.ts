@@ -54,3 +54,16 @@ export function eventInsertStatements(db: D1Database, events: readonly StoredEve
 
 /** Largest normalized row (raw included) the hot store accepts. */
 export const maxEventBytes = maxChunkBytes;
+
+/** Which of these event uids are already stored (one query; the uids travel as one JSON parameter). */
+export async function existingEventUids(db: D1Database, uids: readonly string[]): Promise<Set<string>> {
+  const found = new Set<string>();
+  for (let i = 0; i < uids.length; i += 5000) {
+    const { results } = await db
+      .prepare('SELECT e.event_uid AS uid FROM json_each(?1) AS j JOIN events AS e ON e.event_uid = j.value')
+      .bind(JSON.stringify(uids.slice(i, i + 5000)))
+      .all<{ uid: string }>();
+    for (const r of results) found.add(r.uid);
+  }
+  return found;
+}

@@ -30,10 +30,16 @@ export class IngestBatchesRepository {
   }
 
   /** Claims the batch id; returns the stored row (which may be an earlier attempt's). */
-  async claim(batchId: string, source: string, receivedAt: string, principalId: string): Promise<IngestBatchRow> {
+  async claim(
+    batchId: string,
+    source: string,
+    receivedAt: string,
+    principalId: string,
+    keying: IngestBatchRow['keying'] = 'position',
+  ): Promise<IngestBatchRow> {
     await this.orm
       .insert(ingestBatches)
-      .values({ batchId, source, receivedAt, status: 'pending', principalId })
+      .values({ batchId, source, receivedAt, status: 'pending', principalId, keying })
       .onConflictDoNothing();
     const row = await this.orm.select().from(ingestBatches).where(eq(ingestBatches.batchId, batchId)).get();
     if (!row) throw new Error(`ingest batch ${batchId} vanished after it was claimed`);

@@ -34,6 +34,7 @@ export const ingestBatches = sqliteTable('ingest_batches', {
   deadLetterKey: text('dead_letter_key'),
   errors: text('errors').notNull().default('[]'),
   completedAt: text('completed_at'),
+  keying: text('keying', { enum: ['position', 'vendor_id'] }).notNull().default('position'),
 });
 
 export const detectionRules = sqliteTable('detection_rules', {
@@ -114,4 +115,29 @@ export const auditLog = sqliteTable('audit_log', {
   ip: text('ip'),
 });
 
-export const tables = { apiTokens, ingestBatches, detectionRules, ruleRuns, alerts, playbookRuns, auditLog };
+export const collectorState = sqliteTable('collector_state', {
+  collectorId: text('collector_id').primaryKey(),
+  source: text('source').notNull(),
+  cursor: text('cursor'),
+  lastRunAt: text('last_run_at'),
+  lastSuccessAt: text('last_success_at'),
+  lastEventTime: text('last_event_time'),
+  lastError: text('last_error'),
+  consecutiveFailures: integer('consecutive_failures').notNull().default(0),
+  eventsTotal: integer('events_total').notNull().default(0),
+  updatedAt: text('updated_at').notNull(),
+});
+
+export const collectorRuns = sqliteTable('collector_runs', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  collectorId: text('collector_id').notNull(),
+  startedAt: text('started_at').notNull(),
+  durationMs: integer('duration_ms').notNull(),
+  pages: integer('pages').notNull(),
+  events: integer('events').notNull(),
+  newEvents: integer('new_events').notNull(),
+  status: text('status', { enum: ['ok', 'error', 'partial'] }).notNull(),
+  error: text('error'),
+});
+
+export const tables = { apiTokens, ingestBatches, detectionRules, ruleRuns, alerts, playbookRuns, auditLog, collectorState, collectorRuns };

@@ -1,17 +1,13 @@
 // vitest globalSetup (runs in Node, once): starts the loopback fakes the Worker talks to in tests and
 // hands their coordinates to the tests and the Worker's bindings through provide()/inject().
-import type { JWK } from 'jose';
+import './provided-context';
 import type { TestProject } from 'vitest/node';
+import { fileURLToPath } from 'node:url';
 import { startJwksIssuer } from '../fakes/jwks-issuer';
+import { startOktaFake } from '../fakes/okta';
 
-declare module 'vitest' {
-  export interface ProvidedContext {
-    accessFakePort: number;
-    accessFakePrivateJwk: JWK;
-    googleFakePort: number;
-    googleFakePrivateJwk: JWK;
-  }
-}
+/** The shared corpus of real third-party samples, beside the repository (MANTISSA_CORPUS moves it). */
+const corpusDir = process.env.MANTISSA_CORPUS ?? fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
 
 export default async function setup(project: TestProject) {
   const access = await startJwksIssuer('/cdn-cgi/access/certs', 'fake-access-key-1');
@@ -20,7 +16,10 @@ export default async function setup(project: TestProject) {
   project.provide('accessFakePrivateJwk', access.privateJwk);
   project.provide('googleFakePort', google.port);
   project.provide('googleFakePrivateJwk', google.privateJwk);
+  const okta = await startOktaFake(corpusDir);
+  project.provide('oktaFakePort', okta.port);
   return async () => {
+    await okta.close();
     await access.close();
     await google.close();
   };

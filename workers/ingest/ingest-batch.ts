@@ -13,7 +13,7 @@ import { batchIdFor, parseBatch, type LineError } from '../../core/ingest/parse-
 import type { SourceAdapter } from '../../core/ingest/source-adapter';
 import { rawBatchKey } from '../../core/lake/keys';
 import type { Principal } from '../../core/auth/roles';
-import { eventInsertStatements, maxEventBytes } from '../../adapters/d1/events-repository';
+import { eventInsertStatements, existingEventUids, maxEventBytes } from '../../adapters/d1/events-repository';
 import { IngestBatchesRepository } from '../../adapters/d1/ingest-batches-repository';
 import { writeBatchToLake } from '../../adapters/r2/lake-writer';
 import { sourceAdapters } from '../../adapters/sources';
@@ -63,10 +63,17 @@ export async function ingestBatch(
   return landBatch(env, { adapter, batchId, receivedAt: claimed.receivedAt, body }, timings);
 }
 
+/**
+ * How stored events are keyed. `position` (push): `<batch>:<line>`, so a re-sent batch is a no-op and two
+ * identical events sent in different batches are both kept. `vendor_id` (pull): `v:<source>:<event id>`, so
+ * the overlapping windows of a collector store each vendor event once, whichever page brought it.
+ */
+export type EventKeying = 'position' | 'vendor_id';
+
 /** Parses a claimed batch and makes it durable (R2, then D1), then feeds identity state. */
 export async function landBatch(
   env: Env,
-  batch: { adapter: SourceAdapter; batchId: string; receivedAt: string; body: Uint8Array },
+  batch: { adapter: SourceAdapter; batchId: string; receivedAt: string; body: Uint8Array; keying?: EventKeying },
   timings: IngestTimings = {},
 ): Promise<IngestResult> {
   const { adapter, batchId, receivedAt, body } = batch;
@@ -92,7 +99,8 @@ export async function landBatch(
   for (const line of oversized) {
     deadLetters.push({ line, message: `line ${line}: the event is larger than ${maxEventBytes} bytes`, text: '(omitted: too large)' });
   }
-  const events = oversized.size === 0 ? parsed.events : parsed.events.filter((e) => !oversized.has(lineOf(e.event_uid)));
+  let events = oversized.size === 0 ? parsed.events : parsed.events.filter((e) => !oversized.has(lineOf(e.event_uid)));
+  if (batch.keying === 'vendor_id') events = await keepUnseenByVendorId(env.DB, adapter.id, events);
   deadLetters.sort((a, b) => a.line - b.line);
   const accepted = parsed.accepted - oversized.size;
   const errors = deadLetters.slice(0, maxReportedErrors).map(({ line, message }) => ({ line, message }));
@@ -141,6 +149,17 @@ export async function landBatch(
   return result;
 }
 
+/** Re-keys events by vendor id and drops those already stored (or repeated within the batch). */
+async function keepUnseenByVendorId<E extends { event_uid: string; event_id: string }>(db: D1Database, source: string, events: E[]): Promise<E[]> {
+  const byUid = new Map<string, E>();
+  for (const e of events) {
+    const uid = `v:${source}:${e.event_id}`;
+    if (!byUid.has(uid)) byUid.set(uid, { ...e, event_uid: uid });
+  }
+  const seen = await existingEventUids(db, [...byUid.keys()]);
+  return [...byUid.values()].filter((e) => !seen.has(e.event_uid));
+}
+
 /** Batches stuck in `pending` longer than this are replayed from R2 by the cron. */
 export const replayAfterMs = 5 * 60_000;
 /** Pending claims with no raw object in R2 after this long never reached R2: the sender got an error. */
@@ -171,7 +190,7 @@ export async function replayPendingBatches(env: Env, now: Date, limit = 20): Pro
     }
     try {
       const body = new Uint8Array(await new Response(object.body.pipeThrough(new DecompressionStream('gzip'))).arrayBuffer());
-      await landBatch(env, { adapter, batchId: pending.batchId, receivedAt: pending.receivedAt, body });
+      await landBatch(env, { adapter, batchId: pending.batchId, receivedAt: pending.receivedAt, body, keying: pending.keying });
       summary.replayed++;
     } catch (err) {
       if (err instanceof ApiError && err.code === 'invalid_input') {

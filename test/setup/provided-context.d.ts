@@ -1,0 +1,12 @@
+// What vitest's globalSetup (test/setup/global-fakes.ts, Node) hands to the tests inside workerd via inject().
+import type { JWK } from 'jose';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    accessFakePort: number;
+    accessFakePrivateJwk: JWK;
+    googleFakePort: number;
+    googleFakePrivateJwk: JWK;
+    oktaFakePort: number;
+  }
+}
