@@ -1,6 +1,5 @@
 // vitest globalSetup (runs in Node, once): starts the loopback fakes the Worker talks to in tests and
 // hands their coordinates to the tests and the Worker's bindings through provide()/inject().
-import './provided-context';
 import type { TestProject } from 'vitest/node';
 import { fileURLToPath } from 'node:url';
 import { startJwksIssuer } from '../fakes/jwks-issuer';
