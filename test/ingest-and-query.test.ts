@@ -263,13 +263,26 @@ describe('POST /api/sql', () => {
 });
 
 describe('GET /api/sources', () => {
-  it('reports per-source ingest statistics', async () => {
-    const { body } = await callJson<{ sources: { id: string; accepted: number; rejected: number }[] }>('GET', '/api/sources', {
-      token: tokens.viewer,
-    });
+  it('reports per-source ingest statistics and events received today', async () => {
+    const { body } = await callJson<{ sources: { id: string; accepted: number; rejected: number; eventsToday: number }[]; collectorsError: string | null }>(
+      'GET',
+      '/api/sources',
+      { token: tokens.viewer },
+    );
     const okta = body.sources.find((s) => s.id === 'okta')!;
     expect(okta.accepted).toBeGreaterThanOrEqual(oktaLines);
     expect(okta.rejected).toBe(4);
+    expect(okta.eventsToday).toBeGreaterThanOrEqual(oktaLines);
+    expect(body.collectorsError).toBeNull();
+  });
+
+  it('shows configured collectors with their health, and a broken COLLECTORS setting', async () => {
+    const configured = { COLLECTORS: JSON.stringify([{ id: 'okta-main', type: 'okta', orgUrl: 'https://acme.okta.com' }]) };
+    const res = await callWithVars(configured, 'GET', '/api/sources', { token: tokens.viewer });
+    const body = (await res.json()) as { sources: { id: string; collectors: { id: string; lastSuccessAt: string | null }[] }[] };
+    expect(body.sources.find((s) => s.id === 'okta')!.collectors).toEqual([expect.objectContaining({ id: 'okta-main', lastSuccessAt: null })]);
+    const broken = await callWithVars({ COLLECTORS: '[{"id":"x","type":"nope"}]' }, 'GET', '/api/sources', { token: tokens.viewer });
+    expect(((await broken.json()) as { collectorsError: string }).collectorsError).toContain('unknown type "nope"');
   });
 });
 

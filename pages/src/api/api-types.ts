@@ -151,13 +151,37 @@ export interface PlaybookRun {
   result: unknown;
 }
 
+export interface CollectorStatus {
+  id: string;
+  type: string;
+  source: string;
+  description: string;
+  enabled: boolean;
+  intervalMinutes: number;
+  lastRunAt: string | null;
+  lastSuccessAt: string | null;
+  lastEventTime: string | null;
+  lagSeconds: number | null;
+  lastError: string | null;
+  consecutiveFailures: number;
+  eventsTotal: number;
+}
+
 export interface SourceStats {
   id: string;
   name: string;
   batches: number;
   accepted: number;
   rejected: number;
+  events: number;
+  eventsToday: number;
   lastIngestAt: string | null;
+  collectors: CollectorStatus[];
+}
+
+export interface SourcesResponse {
+  sources: SourceStats[];
+  collectorsError: string | null;
 }
 
 /** A token as listed by `GET /api/tokens` (never with its secret). Only id, name and role are certain. */

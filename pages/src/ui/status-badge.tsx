@@ -23,6 +23,8 @@ const statusTones: Record<string, 'danger' | 'warning' | 'success' | 'info' | 'n
   active: 'success',
   expired: 'warning',
   revoked: 'muted',
+  failing: 'danger',
+  disabled: 'muted',
 };
 
 export function StatusBadge({ status }: { status: string }) {
