@@ -9,6 +9,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { exitCodes, processIo, type CliIo } from './cli-io';
+import { runLakeCommand } from './lake-command';
 import { runRulesCommand } from './rules-command';
 import { runSeedCommand } from './seed-command';
 import { runTokenCommand } from './token-command';
@@ -26,6 +27,10 @@ const commands: Readonly<Record<string, Command>> = {
   rules: {
     summary: 'Import scheduled SQL detection rules (rules/sql/*.yml) into a server',
     run: runRulesCommand,
+  },
+  lake: {
+    summary: 'Print external-table DDL (Athena, BigQuery, Synapse) over the lake objects in R2',
+    run: runLakeCommand,
   },
   token: {
     summary: "Create an API token and register it in a deployment's D1 database (first admin of a deployment)",

@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { hashApiToken } from '../core/auth/api-token';
 import type { CliIo } from './cli-io';
 import { loadRuleFiles, runRulesCommand } from './rules-command';
+import { runLakeCommand } from './lake-command';
 import { planTokenCreate, runTokenCommand } from './token-command';
 
 function captureIo(env: Record<string, string> = {}): CliIo & { out: string[]; err: string[] } {
@@ -131,6 +132,27 @@ describe('mantissa token create', () => {
   ])('refuses %j', async (argv, message) => {
     const io = captureIo();
     expect(await runTokenCommand(argv, io)).toBe(2);
+    expect(io.err.join('')).toMatch(message);
+  });
+});
+
+describe('mantissa lake ddl', () => {
+  it('prints one CREATE per source', async () => {
+    const io = captureIo();
+    expect(await runLakeCommand(['ddl', '--engine', 'athena', '--location', 's3://acme-lake/mantissa'], io)).toBe(0);
+    const out = io.out.join('');
+    expect(out).toContain('CREATE EXTERNAL TABLE IF NOT EXISTS `mantissa`.`mantissa_okta`');
+    expect(out).toContain('`mantissa_cloudtrail`');
+  });
+
+  it.each([
+    [['ddl', '--engine', 'snowflake', '--location', 's3://x/y'], /--engine must be one of/],
+    [['ddl', '--engine', 'athena'], /--location is required/],
+    [['ddl', '--engine', 'bigquery', '--location', 's3://x/y'], /--location for bigquery/],
+    [['ddl', '--engine', 'athena', '--location', 's3://acme/x', '--source', 'nosuch'], /unknown source/],
+  ])('refuses %j', async (argv, message) => {
+    const io = captureIo();
+    expect(await runLakeCommand(argv, io)).toBe(2);
     expect(io.err.join('')).toMatch(message);
   });
 });
