@@ -15,6 +15,8 @@ export function toIsoMillis(value: unknown): string | null {
   if (typeof value !== 'string') return null;
   const s = value.trim();
   if (/^\d{9,13}(\.\d+)?$/.test(s)) return fromEpoch(Number(s));
+  // Micro- and nanosecond epochs (Cloudflare Logpush's default): exact through BigInt, then milliseconds.
+  if (/^\d{15,19}$/.test(s)) return fromEpoch(Number(BigInt(s) / (s.length > 17 ? 1_000_000n : 1000n)));
   const m = isoLike.exec(s);
   if (!m) return null;
   const [, y, mo, d, h, mi, sec = '0', frac = '0', zone] = m;
@@ -40,6 +42,7 @@ export function toIsoMillis(value: unknown): string | null {
 }
 
 function fromEpoch(n: number): string | null {
-  const ms = n < 1e11 ? n * 1000 : n; // seconds until year 5138, else milliseconds
+  // seconds until year 5138, then milliseconds, microseconds, nanoseconds by magnitude
+  const ms = n < 1e11 ? n * 1000 : n < 1e14 ? n : n < 1e17 ? n / 1000 : n / 1e6;
   return ms >= minMs && ms < maxMs ? new Date(Math.round(ms)).toISOString() : null;
 }
