@@ -3,12 +3,30 @@
  * adapter folder exports its SourceAdapter from index.ts; add a source by adding it here.
  */
 import type { SourceAdapter } from '../core/ingest/source-adapter';
+import { azureActivitySource } from './azure_activity';
 import { cloudflareSource } from './cloudflare';
 import { cloudTrailSource } from './cloudtrail';
+import { dockerSource } from './docker';
+import { gcpAuditSource } from './gcp_audit';
+import { guardDutySource } from './guardduty';
 import { jsonSource } from './json';
+import { kubernetesAuditSource } from './kubernetes_audit';
 import { oktaSource } from './okta';
 import { syslogSource } from './syslog';
+import { vpcFlowSource } from './vpc_flow';
 
-const adapters: SourceAdapter[] = [oktaSource, cloudTrailSource, cloudflareSource, syslogSource, jsonSource];
+const adapters: SourceAdapter[] = [
+  oktaSource,
+  cloudTrailSource,
+  azureActivitySource,
+  gcpAuditSource,
+  guardDutySource,
+  vpcFlowSource,
+  kubernetesAuditSource,
+  dockerSource,
+  cloudflareSource,
+  syslogSource,
+  jsonSource,
+];
 
 export const sourceAdapters: ReadonlyMap<string, SourceAdapter> = new Map(adapters.map((a) => [a.id, a]));

@@ -31,6 +31,10 @@ export const cloudTrailRecordSchema = z.looseObject({
   requestParameters: lenient(z.record(z.string(), z.unknown()).nullable()),
   responseElements: lenient(z.record(z.string(), z.unknown()).nullable()),
   additionalEventData: lenient(z.record(z.string(), z.unknown()).nullable()),
+  eventId: lenient(z.string()),
+  insightDetails: lenient(
+    z.looseObject({ eventName: lenient(z.string()), eventSource: lenient(z.string()), state: lenient(z.string()), insightType: lenient(z.string()) }),
+  ),
   userIdentity: lenient(
     z.looseObject({
       type: lenient(z.string()),

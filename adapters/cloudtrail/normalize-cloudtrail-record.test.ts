@@ -54,6 +54,25 @@ describe('normalizeCloudTrailRecord', () => {
 
   it('rejects objects that are not CloudTrail records, with the reason', () => {
     const result = normalizeCloudTrailRecord({ hello: 'world' }, ctx);
-    expect(result.ok ? '' : result.message).toMatch(/neither eventName nor eventSource/);
+    expect(result.ok ? '' : result.message).toMatch(/none of eventName, eventSource/);
+  });
+});
+
+describe('CloudTrail Insights and sparse records', () => {
+  it('reads an Insights event from its insightDetails', () => {
+    const event = ok({
+      eventVersion: '1.07',
+      eventTime: '2026-02-01T12:00:00Z',
+      awsRegion: 'us-east-1',
+      eventID: 'insight-1',
+      eventType: 'AwsCloudTrailInsight',
+      eventCategory: 'Insight',
+      insightDetails: { state: 'Start', eventSource: 'ec2.amazonaws.com', eventName: 'RunInstances', insightType: 'ApiCallRateInsight' },
+    });
+    expect([event.action, event.service, event.event_id]).toEqual(['Insight:ApiCallRateInsight:RunInstances', 'ec2.amazonaws.com', 'insight-1']);
+  });
+
+  it('keeps a redacted record that still has a CloudTrail field', () => {
+    expect(ok({ eventType: 'logout' }).action).toBe('unknown');
   });
 });

@@ -17,15 +17,17 @@ export const normalizeCloudTrailRecord: RecordParser = (value, ctx): ParseResult
     };
   }
   const r = readCloudTrailRecord(unwrapEventBridge(value));
-  const eventName = text(r.eventName);
-  if (!eventName && !text(r.eventSource)) {
+  // CloudTrail Insights events carry the API call they are about inside insightDetails.
+  const insight = r.eventType === 'AwsCloudTrailInsight' ? r.insightDetails : undefined;
+  const eventName = text(r.eventName) ?? text(insight?.eventName);
+  if (!eventName && !text(r.eventSource) && !text(insight?.eventSource) && !hasCloudTrailField(value)) {
     return {
       ok: false,
       reason: 'unrecognized_shape',
-      message: 'not a CloudTrail record: it has neither eventName nor eventSource',
+      message: 'not a CloudTrail record: it has none of eventName, eventSource, eventType, eventVersion, userIdentity, awsRegion',
     };
   }
-  const action = eventName ?? 'unknown';
+  const action = insight ? `Insight:${text(insight.insightType) ?? 'Unknown'}:${eventName ?? 'unknown'}` : (eventName ?? 'unknown');
   const failed = text(r.errorCode) !== null || consoleLoginResult(r) === 'Failure';
   const time = toIsoMillis(r.eventTime);
   const sourceIp = text(r.sourceIPAddress);
@@ -33,7 +35,7 @@ export const normalizeCloudTrailRecord: RecordParser = (value, ctx): ParseResult
   const identity = identityAction(action, failed);
 
   const event: EventDraft = {
-    event_id: text(r.eventID),
+    event_id: text(r.eventID) ?? text(r.eventId),
     source: ctx.source,
     event_time: time ?? ctx.ingestTime,
     event_time_inferred: time === null,
@@ -59,7 +61,7 @@ export const normalizeCloudTrailRecord: RecordParser = (value, ctx): ParseResult
     src_asn: null,
     src_asn_org: null,
     user_agent: text(r.userAgent),
-    service: text(r.eventSource),
+    service: text(r.eventSource) ?? text(insight?.eventSource),
     target: target?.[0] ?? null,
     target_type: target?.[1] ?? null,
     session_id: text(r.userIdentity?.accessKeyId),
@@ -68,6 +70,13 @@ export const normalizeCloudTrailRecord: RecordParser = (value, ctx): ParseResult
   };
   return { ok: true, event };
 };
+
+/** A record with any documented CloudTrail top-level field is CloudTrail's, however sparse (samples redact). */
+function hasCloudTrailField(value: Record<string, unknown>): boolean {
+  return ['eventType', 'eventVersion', 'userIdentity', 'awsRegion', 'eventCategory', 'recipientAccountId'].some(
+    (key) => key in value || key.toLowerCase() in value,
+  );
+}
 
 function consoleLoginResult(r: CloudTrailRecord): string | null {
   return text(r.responseElements?.ConsoleLogin);
