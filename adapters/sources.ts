@@ -7,16 +7,26 @@ import { azureActivitySource } from './azure_activity';
 import { cloudflareSource } from './cloudflare';
 import { cloudTrailSource } from './cloudtrail';
 import { dockerSource } from './docker';
+import { duoSource } from './duo';
+import { entraIdSource } from './entra_id';
 import { gcpAuditSource } from './gcp_audit';
+import { googleWorkspaceSource } from './google_workspace';
 import { guardDutySource } from './guardduty';
 import { jsonSource } from './json';
 import { kubernetesAuditSource } from './kubernetes_audit';
+import { m365Source } from './m365';
 import { oktaSource } from './okta';
+import { oneloginSource } from './onelogin';
 import { syslogSource } from './syslog';
 import { vpcFlowSource } from './vpc_flow';
 
 const adapters: SourceAdapter[] = [
   oktaSource,
+  entraIdSource,
+  googleWorkspaceSource,
+  duoSource,
+  oneloginSource,
+  m365Source,
   cloudTrailSource,
   azureActivitySource,
   gcpAuditSource,

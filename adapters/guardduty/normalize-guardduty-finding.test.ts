@@ -123,11 +123,17 @@ describe('normalizeGuardDutyFinding', () => {
  * Corpus lines that carry no GuardDuty finding, by file and 1-based line, with the reason; they are expected to be
  * rejected (never counted as rejected findings), and every other line must be accepted.
  */
-const notFindings: Record<string, Record<number, string>> = {
-  // StreamAlert's classifier test record: an EventBridge "GuardDuty Finding" envelope whose `detail` is `{}`; once
-  // the envelope is unwrapped there is nothing to parse. The file holds no other (non-GuardDuty) events.
-  'streamalert.cloudwatch.events.ndjson': { 1: 'GuardDuty Finding envelope with an empty detail' },
-};
+const notFindings: Record<string, Record<number, string>> = {};
+
+describe('EventBridge GuardDuty events without a finding', () => {
+  it('keeps StreamAlert’s empty-detail envelope as a notice with the envelope’s id and time', async () => {
+    const body = readFileSync(`${corpusDir}streamalert.cloudwatch.events.ndjson`, 'utf8').split('\n')[0]!;
+    const result = await parseBatch(body, adapter, { ...ctx, batchId: 'eb' });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.events).toHaveLength(1);
+    expect(result.events[0]).toMatchObject({ action: 'GuardDuty Finding', class_uid: 2004, event_time_inferred: false, outcome: 'unknown' });
+  });
+});
 
 describe('GuardDuty corpus', () => {
   it('is present (the shared corpus sits beside the repository)', () => {

@@ -21,6 +21,7 @@ export const normalizeGuardDutyFinding: RecordParser = (record, ctx): ParseResul
       message: `expected a GuardDuty finding (a JSON object), got ${Array.isArray(record) ? 'an array' : typeof record}`,
     };
   }
+  if (record.source === 'aws.guardduty' && typeof record['detail-type'] === 'string') return eventBridgeNotice(record, ctx);
   const f = readGuardDutyFinding(record);
   const type = text(f.type);
   if (!type && !text(f.arn)?.includes(':guardduty:') && text(f.service?.serviceName) !== 'guardduty') {
@@ -136,4 +137,49 @@ function firstAffectedResource(resources: Record<string, unknown> | undefined): 
     if (s) return s;
   }
   return null;
+}
+
+/**
+ * A GuardDuty EventBridge event whose `detail` is empty (core unwraps those that carry a finding): kept as a
+ * notice so nothing the sender delivered is lost, with the envelope's own id and time.
+ */
+function eventBridgeNotice(envelope: Record<string, unknown>, ctx: { source: string; ingestTime: string }): ParseResult {
+  const time = toIsoMillis(envelope.time);
+  const resources = Array.isArray(envelope.resources) ? envelope.resources.filter((r): r is string => typeof r === 'string') : [];
+  return {
+    ok: true,
+    event: {
+      event_id: text(envelope.id),
+      source: ctx.source,
+      event_time: time ?? ctx.ingestTime,
+      event_time_inferred: time === null,
+      ingest_time: ctx.ingestTime,
+      class_uid: 2004,
+      class_name: 'Detection Finding',
+      action: text(envelope['detail-type']) ?? 'GuardDuty Finding',
+      identity_action: null,
+      outcome: 'unknown',
+      outcome_reason: null,
+      severity: null,
+      actor: null,
+      actor_id: null,
+      actor_name: null,
+      actor_type: null,
+      src_ip: null,
+      src_country: null,
+      src_region: text(envelope.region),
+      src_city: null,
+      src_lat: null,
+      src_lon: null,
+      src_asn: null,
+      src_asn_org: null,
+      user_agent: null,
+      service: 'guardduty',
+      target: resources[0] ?? text(envelope.account),
+      target_type: resources[0] ? 'AwsResource' : text(envelope.account) ? 'AwsAccount' : null,
+      session_id: null,
+      mfa_factor: null,
+      message: 'EventBridge GuardDuty event without finding details',
+    },
+  };
 }

@@ -31,7 +31,7 @@ const targetSubjectActions = new Set([
   'password_reset',
   'factor_remove',
 ]);
-const userTargetTypes = new Set(['User', 'IAMUser']);
+const userTargetTypes = new Set(['User', 'IAMUser', 'Admin']);
 
 /** The account (lower-cased) an identity event is about, or null if it is not an identity event. */
 export function identitySubject(event: NormalizedEvent): string | null {

@@ -33,7 +33,8 @@ function envelopeContents(v: Record<string, unknown>): unknown[] | null {
     return decoded === undefined ? null : Array.isArray(decoded) ? decoded : [decoded];
   }
   // EventBridge
-  if (typeof v['detail-type'] === 'string' && isPlainObject(v.detail) && typeof v.source === 'string') {
+  // (An event whose detail is empty stays whole: the envelope is then all there is to keep.)
+  if (typeof v['detail-type'] === 'string' && isPlainObject(v.detail) && Object.keys(v.detail).length > 0 && typeof v.source === 'string') {
     // CloudTrail's parser reads EventBridge envelopes itself and keeps them in raw; others get the detail.
     if (v['detail-type'] === 'AWS API Call via CloudTrail' || v['detail-type'] === 'AWS Console Sign In via CloudTrail') return null;
     return [v.detail];
