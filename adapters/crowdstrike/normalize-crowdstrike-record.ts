@@ -30,9 +30,9 @@ export const normalizeCrowdStrikeRecord: RecordParser = (record, ctx): ParseResu
   }
   if (isEventStreamRecord(record)) return { ok: true, event: normalizeStreamEvent(record, ctx) };
   if (isFdrRecord(record)) return { ok: true, event: normalizeFdrEvent(record, ctx) };
-  if (typeof record.composite_id === 'string' || isAlertId(record.id)) return { ok: true, event: normalizeAlert(record, ctx) };
-  if (isPlainObject(record.cve) || typeof record.vulnerability_id === 'string') return { ok: true, event: normalizeVulnerability(record, ctx) };
-  if (typeof record.device_id === 'string' && ('hostname' in record || 'platform_name' in record || 'agent_version' in record || 'last_seen' in record)) {
+  if ('composite_id' in record || isAlertId(record.id)) return { ok: true, event: normalizeAlert(record, ctx) };
+  if ('cve' in record || 'vulnerability_id' in record) return { ok: true, event: normalizeVulnerability(record, ctx) };
+  if ('device_id' in record && ('hostname' in record || 'platform_name' in record || 'agent_version' in record || 'last_seen' in record)) {
     return { ok: true, event: normalizeHost(record, ctx) };
   }
   if (Object.keys(record).length === 0) return { ok: true, event: blankEvent(ctx, null, null) };

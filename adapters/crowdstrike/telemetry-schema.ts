@@ -102,7 +102,7 @@ export const streamMetadataSchema = z.looseObject({
 });
 
 export function isEventStreamRecord(record: Record<string, unknown>): boolean {
-  return isPlainObject(record.metadata) && typeof record.metadata.eventType === 'string';
+  return isPlainObject(record.metadata) && 'eventType' in record.metadata;
 }
 
 /**
@@ -110,11 +110,9 @@ export function isEventStreamRecord(record: Record<string, unknown>): boolean {
  * lower-cased `event_simplename`, `fdr_event_type`) or inside `event`.
  */
 export function isFdrRecord(record: Record<string, unknown>): boolean {
-  if (typeof record.event_simpleName === 'string' || typeof record.event_simplename === 'string' || typeof record.fdr_event_type === 'string') {
-    return true;
-  }
+  if ('event_simpleName' in record || 'event_simplename' in record || 'fdr_event_type' in record) return true;
   const inner = record.event;
-  return isPlainObject(inner) && (typeof inner.event_simpleName === 'string' || typeof inner.ExternalApiType === 'string');
+  return isPlainObject(inner) && ('event_simpleName' in inner || 'ExternalApiType' in inner);
 }
 
 /**

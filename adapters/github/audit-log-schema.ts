@@ -73,6 +73,12 @@ export const auditLogEventSchema = z.looseObject({
 });
 export type AuditLogEvent = z.infer<typeof auditLogEventSchema>;
 
+/** An audit log event, recognised by its keys whatever their values' types. */
+export function isAuditLogEvent(record: Record<string, unknown>): boolean {
+  if ('action' in record || '_document_id' in record) return true;
+  return 'actor' in record && ('created_at' in record || '@timestamp' in record || 'org' in record || 'repo' in record || 'business' in record);
+}
+
 /** Logstash's record of a GHE syslog line (airbnb/streamalert `ghe:general`): the line is in `message`. */
 export function isForwardedSyslogRecord(record: Record<string, unknown>): record is Record<string, unknown> & { message: string } {
   return typeof record.message === 'string' && (record.program === 'github_audit' || record.message.includes('github_audit:'));

@@ -120,6 +120,7 @@ describe('normalizeGitHubRecord', () => {
   it('tolerates fields of the wrong type instead of dropping the event', () => {
     const event = ok({ action: 'repo.create', actor: 5, actor_location: 'US', actor_ip: { ip: 1 } });
     expect([event.actor, event.src_country, event.src_ip]).toEqual([null, null, null]);
+    expect(ok({ action: { name: 'repo.create' }, actor: 'mona', created_at: 1621305118553 })).toMatchObject({ action: 'unknown', actor: 'mona' });
   });
 
   it('rejects objects and lines that are not GitHub’s, saying what was expected', () => {

@@ -7,13 +7,14 @@
  * 2. A webhook delivery wrapped by the webhook route: `{x_github_event, x_github_delivery, payload}`.
  * 3. A logstash record of a GHE syslog line: `message` holding `github_audit: {json}` (`program: github_audit`).
  * 4. A bare webhook payload: a `sender` account (audit events have none).
- * 5. An audit log event (REST API, streaming, exports): a string `action`.
+ * 5. An audit log event (REST API, streaming, exports): an `action` (of whatever type), a `_document_id`, or
+ *    an `actor` with a time, org, repo or enterprise.
  * Anything else is refused as not GitHub.
  */
 import type { ParseResult, RecordParser } from '../../core/schema/event';
 import { toIsoMillis } from '../../core/schema/time';
 import { isPlainObject } from '../../core/ingest/split-records';
-import { auditEventFromSyslogLine, isForwardedSyslogRecord } from './audit-log-schema';
+import { auditEventFromSyslogLine, isAuditLogEvent, isForwardedSyslogRecord } from './audit-log-schema';
 import { normalizeAuditLogEvent } from './normalize-audit-log-event';
 import { normalizeWebhookDelivery } from './normalize-webhook-delivery';
 import { isBareWebhookPayload, isWebhookDelivery } from './webhook-schema';
@@ -42,7 +43,7 @@ export const normalizeGitHubRecord: RecordParser = (record, ctx): ParseResult =>
     return { ok: true, event: normalizeAuditLogEvent(inner.event, ctx, relayed) };
   }
   if (isBareWebhookPayload(record)) return { ok: true, event: normalizeWebhookDelivery(record, ctx, true) };
-  if (typeof record.action === 'string') return { ok: true, event: normalizeAuditLogEvent(record, ctx) };
+  if (isAuditLogEvent(record)) return { ok: true, event: normalizeAuditLogEvent(record, ctx) };
   return {
     ok: false,
     reason: 'unrecognized_shape',

@@ -10,13 +10,15 @@
  * - The delivery id (`X-GitHub-Delivery`) is the event id; a redelivery keeps it.
  */
 import type { EventDraft, IdentityAction, ParseContext } from '../../core/schema/event';
+import { isPlainObject } from '../../core/ingest/split-records';
 import { principalName, text } from '../shared/lenient';
 import { blankEvent, ocsf, type OcsfClass } from './event-draft';
 import { webhookDeliverySchema, webhookPayloadSchema, type WebhookPayload } from './webhook-schema';
 
 export function normalizeWebhookDelivery(record: Record<string, unknown>, ctx: ParseContext, bare: boolean): EventDraft {
   const delivery = bare ? null : webhookDeliverySchema.parse(record);
-  const p = webhookPayloadSchema.parse(bare ? record : record.payload);
+  const payload = bare ? record : record.payload;
+  const p = webhookPayloadSchema.parse(isPlainObject(payload) ? payload : {});
   const event = bare ? 'webhook' : (text(delivery?.x_github_event) ?? 'webhook');
   const payloadAction = text(p.action);
   const action = payloadAction ? `${event}.${payloadAction}` : event;

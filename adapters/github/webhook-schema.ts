@@ -47,7 +47,7 @@ export const webhookDeliverySchema = z.looseObject({
 });
 
 export function isWebhookDelivery(record: Record<string, unknown>): boolean {
-  return typeof record.x_github_event === 'string' && isPlainObject(record.payload);
+  return 'x_github_event' in record || 'x_github_delivery' in record;
 }
 
 /** A webhook body posted without the wrapper: every payload names its `sender`; audit log events never do. */

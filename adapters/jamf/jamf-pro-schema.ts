@@ -92,7 +92,7 @@ export const actionLogSchema = z.looseObject({
 export type JamfFeed = 'webhook' | 'object_history' | 'action_log';
 
 export function detectJamfFeed(record: Record<string, unknown>): JamfFeed | null {
-  if (isPlainObject(record.webhook) && (typeof record.webhook.webhookEvent === 'string' || isPlainObject(record.event))) return 'webhook';
+  if (isPlainObject(record.webhook) || ('webhook' in record && 'event' in record)) return 'webhook';
   if ('actionType' in record && ('requestor' in record || 'createdTime' in record)) return 'action_log';
   if ('note' in record && ('username' in record || 'date' in record)) return 'object_history';
   return null;

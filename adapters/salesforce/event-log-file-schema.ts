@@ -54,7 +54,7 @@ export const eventLogFileRowSchema = z.looseObject({
 export type EventLogFileRow = z.infer<typeof eventLogFileRowSchema>;
 
 export function isEventLogFileRow(record: Record<string, unknown>): boolean {
-  return typeof record.EVENT_TYPE === 'string';
+  return 'EVENT_TYPE' in record;
 }
 
 /**

@@ -127,6 +127,7 @@ describe('normalizeSalesforceRecord', () => {
   it('tolerates fields of the wrong type instead of dropping the record', () => {
     const event = ok({ EVENT_TYPE: 'Login', USER_NAME: 7, SOURCE_IP: ['1.2.3.4'], LOGIN_STATUS: {} });
     expect([event.actor, event.src_ip, event.outcome]).toEqual([null, null, 'unknown']);
+    expect(ok({ EVENT_TYPE: 0, USER_NAME: 'A@B.com' })).toMatchObject({ action: 'unknown', actor: 'a@b.com' });
   });
 
   it('rejects an object that is neither an EventLogFile row nor an sObject record', () => {

@@ -3,7 +3,7 @@
  * normalizer. Pure; never throws.
  *
  * Feeds, in detection order:
- * 1. EventLogFile rows — a string `EVENT_TYPE` (CSV lines read under the file's header, or JSON rows parsed
+ * 1. EventLogFile rows — an `EVENT_TYPE` (CSV lines read under the file's header, or JSON rows parsed
  *    by a pipeline such as Cribl or Panther).
  * 2. sObject records from the REST API — `attributes.type` (LoginHistory, SetupAuditTrail, LoginEvent, …),
  *    or, when exported without `attributes`, the fields only that type has (sobject-record-schema).

@@ -72,5 +72,6 @@ export function sobjectType(record: Record<string, unknown>): string | null {
   if ('LoginTime' in record) return 'LoginHistory';
   if ('Action' in record && ('Section' in record || 'Display' in record)) return 'SetupAuditTrail';
   if ('EventIdentifier' in record || ('EventDate' in record && 'Username' in record)) return 'RealTimeEvent';
-  return null;
+  // An sObject whose attributes lost their type: read like the real-time events, by their shared fields.
+  return isPlainObject(attributes) ? 'sObject' : null;
 }

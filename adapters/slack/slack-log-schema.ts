@@ -13,7 +13,6 @@
  * export rewrites `date_create` as `2022-07-28 16:48:14`).
  */
 import { z } from 'zod';
-import { isPlainObject } from '../../core/ingest/split-records';
 import { lenient } from '../shared/lenient';
 
 const str = lenient(z.string().nullable());
@@ -76,9 +75,7 @@ export type SlackFeed = 'audit_log' | 'access_log' | 'integration_log';
 
 /** The feed an entry belongs to, by the fields only that feed has; null when it has none of them. */
 export function detectSlackFeed(record: Record<string, unknown>): SlackFeed | null {
-  if (typeof record.action === 'string' && (isPlainObject(record.actor) || isPlainObject(record.entity) || isPlainObject(record.context) || 'date_create' in record)) {
-    return 'audit_log';
-  }
+  if ('action' in record && ('actor' in record || 'entity' in record || 'context' in record || 'date_create' in record)) return 'audit_log';
   if ('change_type' in record && ('service_id' in record || 'app_id' in record || 'user_id' in record)) return 'integration_log';
   if ('user_id' in record && ('date_first' in record || 'date_last' in record || 'ip' in record)) return 'access_log';
   return null;

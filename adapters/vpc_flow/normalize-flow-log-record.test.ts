@@ -112,12 +112,12 @@ describe('normalizeFlowLogRecord', () => {
   });
 });
 
-/** Corpus lines that carry no flow log field, by file and 1-based line, with the reason; expected to be rejected. */
-const notFlowRecords: Record<string, Record<number, string>> = {
-  // `{"p_any_ip_addresses": [...], "p_log_type": "AWS.VPCFlow"}`: a Panther enrichment-rule test, `{}` once the
-  // Panther metadata is dropped.
-  'panther-analysis.AWS.VPCFlow.ndjson': { 19: 'only Panther metadata' },
-};
+/**
+ * Corpus lines that carry no flow log field, by file and 1-based line, with the reason; expected to be rejected.
+ * (Line 19 of the Panther file is `{}` once Panther's metadata is dropped: the ingest path keeps empty objects as
+ * empty events for every source, before any parser sees them.)
+ */
+const notFlowRecords: Record<string, Record<number, string>> = {};
 
 describe('VPC flow logs corpus', () => {
   it('is present (the shared corpus sits beside the repository)', () => {

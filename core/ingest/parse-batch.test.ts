@@ -88,6 +88,16 @@ describe('parseBatch', () => {
   });
 });
 
+describe('empty objects', () => {
+  it('are kept as empty events by every source, without reaching the parser', async () => {
+    const strict: SourceAdapter = { id: 'strict', name: 'Strict', parse: () => ({ ok: false, reason: 'unrecognized_shape', message: 'nope' }) };
+    const result = await parseBatch('{}\n{"x":1}', strict, { ...ctx, source: 'strict' });
+    if (!result.ok) throw new Error(result.message);
+    expect([result.accepted, result.rejected]).toEqual([1, 1]);
+    expect(result.events[0]).toMatchObject({ action: 'unknown', event_time_inferred: true, raw: '{}' });
+  });
+});
+
 describe('batchIdFor', () => {
   const body = new TextEncoder().encode('{"a":1}');
   it('is stable for the same body and source, and differs across sources and keys', async () => {

@@ -8,7 +8,7 @@
  * - Events without a vendor id get `sha256:<hex>` of their record text as `event_id`.
  */
 import { sha256Hex } from '../auth/api-token';
-import type { EventDraft, NormalizedEvent, SourceId } from '../schema/event';
+import type { EventDraft, NormalizedEvent, ParseResult, SourceId } from '../schema/event';
 import type { SourceAdapter } from './source-adapter';
 import { splitRecords, type BodyFormat, type SplitRecord } from './split-records';
 
@@ -69,7 +69,7 @@ export async function parseBatch(body: string, adapter: SourceAdapter, ctx: Batc
         rawText = record.text;
         break;
       }
-      const result = adapter.parse(record.value, parseCtx);
+      const result = isEmptyObject(record.value) ? emptyRecord(parseCtx) : adapter.parse(record.value, parseCtx);
       if (!result.ok) {
         lineError = group.length > 1 ? `event ${i + 1} of the line: ${result.message}` : result.message;
         rawText ||= group.map((r) => r.text).join('\n');
@@ -94,6 +94,54 @@ export async function parseBatch(body: string, adapter: SourceAdapter, ctx: Batc
     rejected: deadLetters.length,
     events,
     deadLetters,
+  };
+}
+
+function isEmptyObject(value: unknown): boolean {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+}
+
+/**
+ * `{}` sent to a source is kept, in every source alike, as an event with nothing in it (action `unknown`, time
+ * of arrival): the sender's line count and ours stay equal, and the row shows up in queries instead of
+ * vanishing. (Real samples contain such lines once pipeline metadata is stripped.)
+ */
+function emptyRecord(ctx: { source: string; ingestTime: string }): ParseResult {
+  return {
+    ok: true,
+    event: {
+      event_id: null,
+      source: ctx.source,
+      event_time: ctx.ingestTime,
+      event_time_inferred: true,
+      ingest_time: ctx.ingestTime,
+      class_uid: null,
+      class_name: null,
+      action: 'unknown',
+      identity_action: null,
+      outcome: 'unknown',
+      outcome_reason: null,
+      severity: null,
+      actor: null,
+      actor_id: null,
+      actor_name: null,
+      actor_type: null,
+      src_ip: null,
+      src_country: null,
+      src_region: null,
+      src_city: null,
+      src_lat: null,
+      src_lon: null,
+      src_asn: null,
+      src_asn_org: null,
+      user_agent: null,
+      service: null,
+      target: null,
+      target_type: null,
+      session_id: null,
+      mfa_factor: null,
+      message: null,
+    },
   };
 }
 
