@@ -15,7 +15,12 @@ export default defineConfig(async () => {
           bindings: {
             TEST_MIGRATIONS: migrations,
             // Loopback fakes (test/fakes) are reached through the outbound allow-list, as an operator would.
-            OUTBOUND_ALLOWLIST: ['accessFakePort', 'googleFakePort', 'oktaFakePort'].map((k) => `127.0.0.1:${inject(k as never)}`).join(','),
+            OUTBOUND_ALLOWLIST: [
+              ...['accessFakePort', 'googleFakePort', 'oktaFakePort'].map((k) => inject(k as never) as number),
+              ...Object.values(inject('fakePorts' as never) as Record<string, number>),
+            ]
+              .map((port) => `127.0.0.1:${port}`)
+              .join(','),
             ACCESS_TEAM_DOMAIN: `http://127.0.0.1:${inject('accessFakePort' as never)}`,
             ACCESS_AUD: 'test-audience',
             ACCESS_ROLES: JSON.stringify({ 'boss@acme.test': 'admin', 'soc-responders': 'responder' }),

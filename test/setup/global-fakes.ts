@@ -3,6 +3,9 @@
 import type { TestProject } from 'vitest/node';
 import { fileURLToPath } from 'node:url';
 import { startJwksIssuer } from '../fakes/jwks-issuer';
+import { startFakes as startDuoS3Fakes } from '../fakes/group-duo-s3';
+import { startFakes as startMicrosoftGoogleFakes } from '../fakes/group-microsoft-google';
+import { startFakes as startSaasFakes } from '../fakes/group-saas';
 import { startOktaFake } from '../fakes/okta';
 
 /** The shared corpus of real third-party samples, beside the repository (MANTISSA_CORPUS moves it). */
@@ -17,8 +20,12 @@ export default async function setup(project: TestProject) {
   project.provide('googleFakePrivateJwk', google.privateJwk);
   const okta = await startOktaFake(corpusDir);
   project.provide('oktaFakePort', okta.port);
+  const groups = await Promise.all([startMicrosoftGoogleFakes(corpusDir), startDuoS3Fakes(corpusDir), startSaasFakes(corpusDir)]);
+  const fakePorts = Object.assign({}, ...groups.map((g) => g.ports)) as Record<string, number>;
+  project.provide('fakePorts', fakePorts);
   return async () => {
     await okta.close();
+    await Promise.all(groups.map((g) => g.close()));
     await access.close();
     await google.close();
   };

@@ -8,5 +8,7 @@ declare module 'vitest' {
     googleFakePort: number;
     googleFakePrivateJwk: JWK;
     oktaFakePort: number;
+    /** Ports of the collector fakes by name (test/fakes/group-*.ts). */
+    fakePorts: Record<string, number>;
   }
 }
