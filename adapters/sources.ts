@@ -5,18 +5,25 @@
 import type { SourceAdapter } from '../core/ingest/source-adapter';
 import { azureActivitySource } from './azure_activity';
 import { cloudflareSource } from './cloudflare';
+import { crowdStrikeSource } from './crowdstrike';
 import { cloudTrailSource } from './cloudtrail';
 import { dockerSource } from './docker';
 import { duoSource } from './duo';
 import { entraIdSource } from './entra_id';
 import { gcpAuditSource } from './gcp_audit';
+import { githubSource } from './github';
 import { googleWorkspaceSource } from './google_workspace';
 import { guardDutySource } from './guardduty';
+import { jamfSource } from './jamf';
 import { jsonSource } from './json';
 import { kubernetesAuditSource } from './kubernetes_audit';
 import { m365Source } from './m365';
 import { oktaSource } from './okta';
 import { oneloginSource } from './onelogin';
+import { onePasswordSource } from './onepassword';
+import { salesforceSource } from './salesforce';
+import { slackSource } from './slack';
+import { snowflakeSource } from './snowflake';
 import { syslogSource } from './syslog';
 import { vpcFlowSource } from './vpc_flow';
 
@@ -27,6 +34,13 @@ const adapters: SourceAdapter[] = [
   duoSource,
   oneloginSource,
   m365Source,
+  githubSource,
+  slackSource,
+  onePasswordSource,
+  crowdStrikeSource,
+  jamfSource,
+  snowflakeSource,
+  salesforceSource,
   cloudTrailSource,
   azureActivitySource,
   gcpAuditSource,

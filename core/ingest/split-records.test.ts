@@ -97,6 +97,17 @@ describe('splitRecords: text sources', () => {
     ]);
   });
 
+  it('reads a line format that starts with [ or { as text when it is not JSON', () => {
+    expect(values('[JSSACCESSLOG] 2026-01-01 user=a\n[JSSACCESSLOG] 2026-01-02 user=b', { text: 'lines' })).toEqual([
+      [1, '[JSSACCESSLOG] 2026-01-01 user=a'],
+      [2, '[JSSACCESSLOG] 2026-01-02 user=b'],
+    ]);
+    expect(values('{"a":1}\n{not json} text', { text: 'lines' })).toEqual([
+      [1, { a: 1 }],
+      [2, '{not json} text'],
+    ]);
+  });
+
   it('turns lines after a header line into objects keyed by its fields, and drops the header', () => {
     const textHeader = (line: string) => (line.startsWith('version ') ? line.split(' ') : null);
     expect(values('2 111 eni-1 ACCEPT\nversion account-id action\n5 222 REJECT\n5 333\n', { text: 'lines', textHeader })).toEqual([

@@ -55,17 +55,18 @@ export function splitRecords(body: string, options: SplitOptions = {}): SplitRes
   let result: SplitResult;
   if (first === '[') {
     result = splitJsonArray(body);
+    // A line format may itself start with '[' (`[JSSACCESSLOG] …`): read it as lines when it is no JSON array.
+    if (!result.ok && options.text === 'lines') result = { ok: true, format: 'lines', records: textLines(body, options) };
   } else if (first === '{') {
     const whole = body.length <= ingestLimits.maxLineBytes * 8 ? tryParse(body) : { ok: false as const, message: '' };
     result =
       whole.ok && isPlainObject(whole.value)
         ? { ok: true, format: 'json_object', records: [{ line: 1, ok: true, value: whole.value, text: body.trim() }] }
-        : { ok: true, format: 'ndjson', records: splitLines(body, 'json') };
+        : { ok: true, format: 'ndjson', records: splitLines(body, 'json', options.text === 'lines') };
   } else if (options.text === 'csv') {
     result = splitCsv(body);
   } else if (options.text === 'lines') {
-    const records = splitLines(body, 'text');
-    result = { ok: true, format: 'lines', records: options.textHeader ? applyTextHeaders(records, options.textHeader) : records };
+    result = { ok: true, format: 'lines', records: textLines(body, options) };
   } else {
     result = { ok: true, format: 'ndjson', records: splitLines(body, 'json') };
   }
@@ -117,7 +118,8 @@ function splitJsonArray(body: string): SplitResult {
   };
 }
 
-function splitLines(body: string, kind: 'json' | 'text'): SplitRecord[] {
+/** `textFallback`: for line formats, a line that is not JSON is kept as text rather than rejected. */
+function splitLines(body: string, kind: 'json' | 'text', textFallback = false): SplitRecord[] {
   const records: SplitRecord[] = [];
   let lineNo = 0;
   let pos = 0;
@@ -128,10 +130,18 @@ function splitLines(body: string, kind: 'json' | 'text'): SplitRecord[] {
     let text = body.slice(pos, end);
     if (text.endsWith('\r')) text = text.slice(0, -1);
     pos = end + 1;
-    if (text.trim() !== '') records.push(readLine(lineNo, text, kind));
+    if (text.trim() !== '') {
+      const record = readLine(lineNo, text, kind);
+      records.push(!record.ok && textFallback && record.message.startsWith('not valid JSON') ? { line: lineNo, ok: true, value: text, text } : record);
+    }
     if (nl === -1) break;
   }
   return records;
+}
+
+function textLines(body: string, options: SplitOptions): SplitRecord[] {
+  const records = splitLines(body, 'text');
+  return options.textHeader ? applyTextHeaders(records, options.textHeader) : records;
 }
 
 /** Drops header lines and turns the lines after one into objects keyed by its field names. */
