@@ -118,7 +118,7 @@ describe('POST /ingest/okta', () => {
   it('names the known sources for an unknown one', async () => {
     const res = await ingest('nosuch', '{}', {}, tokens.admin);
     expect(res.status).toBe(404);
-    expect(res.body.error?.message).toContain('okta, cloudtrail');
+    expect(res.body.error?.message).toContain('okta, entra_id');
   });
 
   it('refuses viewers', async () => {

@@ -77,7 +77,8 @@ function toEvent(f: Map<string, unknown>, ctx: ParseContext, raw: string | undef
     ingest_time: ctx.ingestTime,
     class_uid: 4001,
     class_name: 'Network Activity',
-    action: flowAction ?? noFlow ?? 'unknown',
+    // A flow record without the (optional) action field is still a flow: its verdict is just unknown.
+    action: flowAction ?? noFlow ?? 'FLOW',
     identity_action: null,
     outcome: outcomeOf(flowAction),
     outcome_reason: text(f.get('rejectreason')) ?? noFlow,
