@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { normalizedEventSchema } from '../../core/schema/event';
@@ -63,5 +64,21 @@ describe('normalizeOktaEvent', () => {
     const result = normalizeOktaEvent(record, ctx);
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.reason).toBe('not_an_object');
+  });
+});
+
+describe('identity events on the real Okta samples', () => {
+  const corpus = fileURLToPath(new URL('../../../shared/corpus/logs/okta/panther-analysis.Okta.SystemLog.ndjson', import.meta.url));
+  const lines = readFileSync(corpus, 'utf8').split('\n');
+  const at = (line: number) => ok(Object.fromEntries(Object.entries(JSON.parse(lines[line - 1]!) as object).filter(([k]) => !k.startsWith('p_'))));
+
+  it.each([
+    [21, 'user.session.start', 'session_start', 'success'],
+    [6, 'user.session.start', 'auth_failure', 'failure'],
+    [44, 'user.authentication.sso', 'auth_success', 'success'],
+    [16, 'user.authentication.auth_via_mfa', 'mfa_accept', 'success'],
+    [18, 'user.authentication.auth_via_mfa', 'mfa_deny', 'failure'],
+  ])('line %i (%s) → %s', (line, action, identityAction, outcome) => {
+    expect(at(line)).toMatchObject({ action, identity_action: identityAction, outcome });
   });
 });
