@@ -1,13 +1,15 @@
 /**
  * Normalize throughput per source, one core, plain Node: each source's real samples (the shared corpus; the
- * demo generator's events for Okta and CloudTrail, which are realistic and varied) cycled to ≥ 20,000
- * records, run through JSON.parse + the source's parser. Reference, same input, same process: JSON.parse
- * alone. Medians of 5 repetitions after a warm-up.
+ * demo generator's events for Okta and CloudTrail, which are realistic and varied; fixtures where there is no
+ * corpus) cycled to ≥ 20,000 records and run through the ingest path's parsing exactly as a batch is —
+ * parseBatch: split, envelopes, the source's parser, ids — without storage. Reference, same input, same
+ * process: JSON.parse of every line alone. Medians of 5 repetitions after a warm-up.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { iterateDemoEvents } from '../core/demo/dataset';
+import { parseBatch } from '../core/ingest/parse-batch';
 import { sourceAdapters } from '../adapters/sources';
 import { fmt, machineLine, median } from './machine';
 
@@ -34,19 +36,20 @@ function inputFor(source: string): string[] {
   const fixtures = fileURLToPath(new URL(`../adapters/${source}/fixtures/`, import.meta.url));
   const from = dir && existsSync(dir) ? dir : existsSync(fixtures) ? fixtures : null;
   if (!from) return [];
+  const text = sourceAdapters.get(source)?.text === 'lines';
   return readdirSync(from)
-    .filter((f) => f.endsWith('.ndjson') && !f.endsWith('.labels.ndjson'))
+    .filter((f) => (f.endsWith('.ndjson') && !f.endsWith('.labels.ndjson') && !f.includes('cribl-parsed')) || (text && f.endsWith('.log')))
     .flatMap((f) => readFileSync(join(from, f), 'utf8').split('\n'))
-    .filter((l) => l.trim().startsWith('{'))
-    .map((l) => JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(l) as object).filter(([k]) => !k.startsWith('p_')))));
+    .filter((l) => l.trim() !== '')
+    .map((l) => (l.trim().startsWith('{') ? JSON.stringify(Object.fromEntries(Object.entries(JSON.parse(l) as object).filter(([k]) => !k.startsWith('p_')))) : l));
 }
 
-function time(fn: () => void): number {
-  fn(); // warm-up
+async function time(fn: () => unknown): Promise<number> {
+  await fn(); // warm-up
   const runs: number[] = [];
   for (let i = 0; i < 5; i++) {
     const t = performance.now();
-    fn();
+    await fn();
     runs.push(performance.now() - t);
   }
   return median(runs);
@@ -54,23 +57,23 @@ function time(fn: () => void): number {
 
 console.log(`\n## Normalize throughput per source (${machineLine()})`);
 console.log(`≥ ${fmt(target)} records per source (samples cycled), one core, medians of 5 runs\n`);
-console.log('| source | distinct samples | JSON.parse + normalize, events/s | reference: JSON.parse alone, events/s | ratio |');
+console.log('| source | distinct samples | normalize (parseBatch), lines/s | reference: JSON.parse alone, lines/s | ratio |');
 console.log('|---|---|---|---|---|');
 for (const [id, adapter] of [...sourceAdapters].sort(([a], [b]) => a.localeCompare(b))) {
   const samples = inputFor(id);
   if (samples.length === 0) {
-    console.log(`| \`${id}\` | 0 | (no JSON samples) | | |`);
+    console.log(`| \`${id}\` | 0 | (no samples) | | |`);
     continue;
   }
   const lines = Array.from({ length: Math.max(target, samples.length) }, (_, i) => samples[i % samples.length]!);
-  const ctx = { source: id, ingestTime };
-  const reference = time(() => {
-    for (const l of lines) JSON.parse(l);
+  const body = lines.join('\n');
+  const reference = await time(() => {
+    for (const l of lines) if (l.startsWith('{')) JSON.parse(l);
   });
   let failures = 0;
-  const full = time(() => {
-    failures = 0;
-    for (const l of lines) if (!adapter.parse(JSON.parse(l), ctx).ok) failures++;
+  const full = await time(async () => {
+    const result = await parseBatch(body, adapter, { source: id, batchId: 'bench', ingestTime });
+    failures = result.ok ? result.rejected : lines.length;
   });
   const rate = (ms: number) => lines.length / (ms / 1000);
   console.log(`| \`${id}\` | ${fmt(samples.length)} | ${fmt(rate(full))}${failures ? ` (${failures} rejected)` : ''} | ${fmt(rate(reference))} | ${fmt(rate(full) / rate(reference), 2)} |`);

@@ -57,6 +57,7 @@ export async function parseBatch(body: string, adapter: SourceAdapter, ctx: Batc
 
   // Records of one line (a container line such as `{"Records": [...]}`) are accepted or rejected together,
   // so that a corrected resend of the line cannot half-duplicate it.
+  const needIds: StoredEvent[] = [];
   for (const group of groupByLine(split.records)) {
     const line = group[0]!.line;
     const lineEvents: StoredEvent[] = [];
@@ -75,16 +76,30 @@ export async function parseBatch(body: string, adapter: SourceAdapter, ctx: Batc
         rawText ||= group.map((r) => r.text).join('\n');
         break;
       }
-      const uid = group.length > 1 ? `${ctx.batchId}:${line}:${i + 1}` : `${ctx.batchId}:${line}`;
-      lineEvents.push(await finish(result.event, record.text, uid, ctx.batchId));
+      // The draft is this call's own object: completing it in place saves a copy per event.
+      const event = result.event as EventDraft & { event_uid?: string; batch_id?: string };
+      event.raw ??= record.text;
+      event.event_uid = group.length > 1 ? `${ctx.batchId}:${line}:${i + 1}` : `${ctx.batchId}:${line}`;
+      event.batch_id = ctx.batchId;
+      lineEvents.push(event as StoredEvent);
     }
     if (lineError !== null) {
       deadLetters.push({ line, message: `line ${line}: ${lineError}`, text: rawText });
       continue;
     }
     accepted++;
-    events.push(...lineEvents);
+    for (const event of lineEvents) {
+      if (event.event_id === null) needIds.push(event);
+      events.push(event);
+    }
   }
+
+  // Events without a vendor id are named by the SHA-256 of their record; the digests run concurrently.
+  await Promise.all(
+    needIds.map(async (event) => {
+      (event as { event_id: string }).event_id = `sha256:${(await sha256Hex(event.raw)).slice(0, 32)}`;
+    }),
+  );
 
   return {
     ok: true,
@@ -98,7 +113,9 @@ export async function parseBatch(body: string, adapter: SourceAdapter, ctx: Batc
 }
 
 function isEmptyObject(value: unknown): boolean {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && Object.keys(value).length === 0;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  for (const _key in value) return false;
+  return true;
 }
 
 /**
@@ -155,11 +172,6 @@ function groupByLine(records: readonly SplitRecord[]): SplitRecord[][] {
   return groups;
 }
 
-async function finish(draft: EventDraft, recordText: string, eventUid: string, batchId: string): Promise<StoredEvent> {
-  const raw = draft.raw ?? recordText;
-  const eventId = draft.event_id ?? `sha256:${(await sha256Hex(raw)).slice(0, 32)}`;
-  return { ...draft, raw, event_id: eventId, event_uid: eventUid, batch_id: batchId };
-}
 
 /** The batch's identity: the sender's Idempotency-Key, or the SHA-256 of what was sent, per source. */
 export async function batchIdFor(source: SourceId, body: Uint8Array, idempotencyKey: string | null): Promise<string> {
