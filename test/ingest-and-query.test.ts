@@ -136,6 +136,35 @@ describe('POST /ingest/okta', () => {
     expect(res.status).toBe(413);
     expect(((await res.json()) as { error: { message: string } }).error.message).toMatch(/decompresses to more than 10240 bytes/);
   });
+
+  it('stores nothing of a batch it refuses with 413', async () => {
+    const before = await count('1 = 1');
+    const batches = await env.DB.prepare('SELECT count(*) AS n FROM ingest_batches').first<{ n: number }>();
+    const rawBefore = (await env.LAKE.list({ prefix: 'raw/' })).objects.length;
+    const big = Array.from({ length: 300 }, (_, i) => JSON.stringify({ eventType: 'x', uuid: `big-${i}` })).join('\n');
+    const res = await callWithVars({ MAX_INGEST_BYTES: '2048' }, 'POST', '/ingest/okta', { token: tokens.ingest, body: big });
+    expect(res.status).toBe(413);
+    expect(await count('1 = 1')).toBe(before);
+    expect((await env.DB.prepare('SELECT count(*) AS n FROM ingest_batches').first<{ n: number }>())!.n).toBe(batches!.n);
+    expect((await env.LAKE.list({ prefix: 'raw/' })).objects.length).toBe(rawBefore);
+  });
+});
+
+describe('push deliveries in their senders’ envelopes', () => {
+  it('unwraps a Kubernetes audit webhook EventList', async () => {
+    const event = (n: number) => ({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', auditID: `k8s-${n}`, stage: 'ResponseComplete', verb: 'create', user: { username: 'alice' }, objectRef: { resource: 'pods', namespace: 'default' }, responseStatus: { code: 201 }, requestReceivedTimestamp: '2026-03-01T00:00:00.000000Z' });
+    const body = JSON.stringify({ kind: 'EventList', apiVersion: 'audit.k8s.io/v1', items: [event(1), event(2)] });
+    const res = await ingest('kubernetes_audit', body, { 'content-type': 'application/json' });
+    expect(res.body).toMatchObject({ accepted: 2, events: 2 });
+    expect(await count("source = 'kubernetes_audit'")).toBe(2);
+  });
+
+  it('unwraps an Okta event hook delivery', async () => {
+    const body = JSON.stringify({ eventType: 'com.okta.event_hook', eventTypeVersion: '1.0', data: { events: [{ uuid: 'hook-1', eventType: 'user.session.start', published: '2026-03-01T00:00:00.000Z', outcome: { result: 'SUCCESS' } }] } });
+    const res = await ingest('okta', body, { 'content-type': 'application/json' });
+    expect(res.body).toMatchObject({ accepted: 1 });
+    expect(await count("event_id = 'hook-1'")).toBe(1);
+  });
 });
 
 describe('durability when D1 fails', () => {
