@@ -194,3 +194,25 @@ describe('google-workspace corpus', () => {
     for (const [, r] of empty) expect(normalizeWorkspaceActivity(r, ctx)).toMatchObject({ ok: false, reason: 'unrecognized_shape' });
   });
 });
+
+describe('multi-event activities', () => {
+  it('give each event its own id, so collectors de-duplicating by id keep them all', async () => {
+    const { parseBatch } = await import('../../core/ingest/parse-batch');
+    const { googleWorkspaceSource } = await import('./index');
+    const activity = {
+      kind: 'admin#reports#activity',
+      id: { time: '2026-03-01T10:00:00.000Z', uniqueQualifier: '-123', applicationName: 'drive', customerId: 'C0' },
+      actor: { email: 'alice@acme.test' },
+      events: [
+        { type: 'access', name: 'view', parameters: [{ name: 'doc_id', value: 'a' }] },
+        { type: 'access', name: 'download', parameters: [{ name: 'doc_id', value: 'a' }] },
+      ],
+    };
+    const result = await parseBatch(JSON.stringify(activity), googleWorkspaceSource, { source: 'google_workspace', batchId: 'b', ingestTime: '2026-03-01T10:05:00.000Z' });
+    if (!result.ok) throw new Error(result.message);
+    expect(result.events.map((e) => [e.event_id, e.action])).toEqual([
+      ['-123#0', 'view'],
+      ['-123#1', 'download'],
+    ]);
+  });
+});

@@ -15,7 +15,7 @@ import type { EventDraft, IdentityAction, Outcome, ParseResult, RecordParser, Se
 import { toIsoMillis } from '../../core/schema/time';
 import { isPlainObject } from '../../core/ingest/split-records';
 import { integer, ipAddress, principalName, text } from '../shared/lenient';
-import { activitySchema, parameter, type ActivityParameters } from './reports-activity-schema';
+import { activitySchema, eventIndexKey, parameter, type ActivityParameters } from './reports-activity-schema';
 import { challengeStatus, secondFactors, workspaceIdentityAction } from './workspace-identity';
 
 export function isWorkspaceActivity(r: Record<string, unknown>): boolean {
@@ -56,7 +56,7 @@ export const normalizeWorkspaceActivity: RecordParser = (value, ctx): ParseResul
   const time = toIsoMillis(a.id?.time);
 
   const event: EventDraft = {
-    event_id: idText(a.id?.uniqueQualifier),
+    event_id: eventId(idText(a.id?.uniqueQualifier), value[eventIndexKey]),
     source: ctx.source,
     event_time: time ?? ctx.ingestTime,
     event_time_inferred: time === null,
@@ -159,3 +159,9 @@ function ruleSeverity(severity: string | null): Severity | null {
   }
 }
 
+
+/** The activity's uniqueQualifier, plus `#<n>` for the n-th event of a multi-event activity (see expand). */
+function eventId(qualifier: string | null, index: unknown): string | null {
+  if (qualifier === null) return null;
+  return typeof index === 'number' ? `${qualifier}#${index}` : qualifier;
+}

@@ -73,8 +73,15 @@ export function expandWorkspaceActivities(value: Record<string, unknown>): unkno
   return perEvent(value);
 }
 
+/**
+ * Marks which event of its activity a split record carries (0-based). Google's `uniqueQualifier` names the
+ * activity, not the event, so the parser appends this index to make each event's id unique — collectors
+ * de-duplicate by event id, and must not fold an activity's events into one.
+ */
+export const eventIndexKey = 'mantissaEventIndex';
+
 function perEvent(activity: Record<string, unknown>): unknown[] | null {
   const events = activity.events;
   if (!Array.isArray(events) || events.length < 2) return null;
-  return events.map((event) => ({ ...activity, events: [event] }));
+  return events.map((event, i) => ({ ...activity, events: [event], [eventIndexKey]: i }));
 }

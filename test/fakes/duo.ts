@@ -16,7 +16,8 @@
  * Records are the Duo samples of the shared corpus (p_* keys dropped), re-timed to recent times and given
  * unique txid / telephony_id / activity_id, as the real API never repeats them.
  *
- * Admin: POST /__fake/reset {count?, pageSize?} (each log gets `count` events over the last two hours),
+ * Admin: POST /__fake/reset {count?, pageSize?, pairAt?} (each log gets `count` events over the last two hours;
+ * event `pairAt` at the same time as the one before it),
  * /__fake/add {log, count, agoSeconds?} (new events at the fake's clock minus agoSeconds), /__fake/clock
  * {offsetSeconds} (moves the fake's clock), /__fake/rate-limit {times}, /__fake/next-offset {value} (the next
  * v2 page answers this next_offset), /__fake/fail, GET /__fake/requests.
@@ -124,11 +125,13 @@ export async function startDuoFake(corpusDir: string): Promise<RunningFake> {
     }
   };
   const order = (a: FakeEvent, b: FakeEvent) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
-  const reset = (count: number) => {
+  /** `count` events per log over the last two hours; with `pairAt`, that event shares its predecessor's time. */
+  const reset = (count: number, pairAt?: number) => {
     made = 0;
     const base = now() - 2 * 3600_000;
+    const at = (i: number) => base + (pairAt !== undefined && i >= pairAt ? i - 1 : i) * 61_000 + 137;
     for (const log of Object.keys(logs) as LogName[]) {
-      logs[log] = Array.from({ length: count }, (_, i) => make(log, base + i * 61_000 + 137)).sort(order);
+      logs[log] = Array.from({ length: count }, (_, i) => make(log, at(i))).sort(order);
     }
   };
   reset(25);
@@ -221,13 +224,13 @@ export async function startDuoFake(corpusDir: string): Promise<RunningFake> {
       else v2(log, url, res);
     },
     (action, body) => {
-      const b = (body ?? {}) as { count?: number; pageSize?: number; log?: LogName; agoSeconds?: number; offsetSeconds?: number; times?: number; value?: string };
+      const b = (body ?? {}) as { count?: number; pageSize?: number; pairAt?: number; log?: LogName; agoSeconds?: number; offsetSeconds?: number; times?: number; value?: string };
       if (action === 'reset') {
         clockOffsetMs = 0;
         rateLimited = 0;
         forcedNextOffset = null;
         pageSize = b.pageSize ?? 1000;
-        reset(b.count ?? 25);
+        reset(b.count ?? 25, b.pairAt);
       } else if (action === 'add') {
         const log = b.log ?? 'authentication';
         const at = now() - (b.agoSeconds ?? 0) * 1000;
