@@ -56,6 +56,12 @@ describe('guardedFetch', () => {
     ]);
   });
 
+  it('refuses a cross-origin 307 that would resend a body holding a secret', async () => {
+    const { seen, fetchImpl } = network({ 'https://auth.vendor.test/token': redirect(307, 'https://other.test/token') });
+    await expect(guardedFetch(policy, fetchImpl)('https://auth.vendor.test/token', { method: 'POST', body: 'client_secret=s3cret' })).rejects.toThrow(/would resend the request body/);
+    expect(seen.map((s) => s.url)).toEqual(['https://auth.vendor.test/token']);
+  });
+
   it('gives up after five redirects', async () => {
     const { fetchImpl } = network({ 'https://api.vendor.test/loop': redirect(302, '/loop') });
     await expect(guardedFetch(policy, fetchImpl)('https://api.vendor.test/loop')).rejects.toThrow(/more than 5 redirects/);

@@ -4,7 +4,8 @@
  * Redirects are followed by hand so every hop passes the same check, with the Fetch standard's rules: 303
  * (and 301/302 after a POST) become a GET without a body, and credentials (`Authorization`, `Cookie`,
  * `Proxy-Authorization`) are dropped when a redirect leaves the origin — a vendor API redirecting elsewhere must
- * never receive our token.
+ * never receive our token. A 307/308 that leaves the origin with a request body is refused outright: the body
+ * itself may be a credential (an OAuth client secret or assertion).
  */
 import { checkOutboundUrl, type OutboundPolicy } from '../../core/net/outbound-policy';
 
@@ -30,7 +31,12 @@ export function guardedFetch(policy: OutboundPolicy, fetchImpl: typeof fetch = f
       if (hop === maxRedirects) throw new OutboundRefusedError(`outbound request refused: more than ${maxRedirects} redirects`);
       const next = checkOutboundUrl(new URL(location, url), policy);
       if (!next.ok) throw new OutboundRefusedError(`outbound redirect refused: ${next.reason}`);
-      if (next.url.origin !== url.origin) for (const name of credentialHeaders) headers.delete(name);
+      const crossOrigin = next.url.origin !== url.origin;
+      const keepsBody = (response.status === 307 || response.status === 308) && body !== undefined && body !== null;
+      if (crossOrigin && keepsBody) {
+        throw new OutboundRefusedError(`outbound redirect refused: ${response.status} to ${next.url.origin} would resend the request body, which may hold credentials`);
+      }
+      if (crossOrigin) for (const name of credentialHeaders) headers.delete(name);
       if (response.status === 303 || ((response.status === 301 || response.status === 302) && method === 'POST')) {
         method = 'GET';
         body = undefined;
