@@ -6,7 +6,7 @@ import { entraSignInsCollector } from './entra_id/collect-signins';
 import { googleWorkspaceReportsCollector } from './google_workspace/collect';
 import { m365ManagementActivityCollector } from './m365/collect';
 import { duoActivityCollector, duoAdministratorCollector, duoAuthenticationCollector, duoTelephonyCollector } from './duo/collect';
-import { s3BucketCollectors } from './s3/collect';
+import { s3BucketCollector } from './s3/collect';
 import { githubAuditLogCollector } from './github/collect';
 import { slackAuditLogsCollector } from './slack/collect';
 import { onePasswordEventsCollector } from './onepassword/collect';
@@ -16,6 +16,6 @@ import { salesforceRecordsCollector } from './salesforce/collect-records';
 import { snowflakeLoginHistoryCollector, snowflakeQueryHistoryCollector } from './snowflake/collect';
 import { jamfActionLogsCollector } from './jamf/collect';
 
-const definitions = [oktaSystemLogCollector, entraSignInsCollector, entraDirectoryAuditsCollector, m365ManagementActivityCollector, googleWorkspaceReportsCollector, duoAuthenticationCollector, duoAdministratorCollector, duoTelephonyCollector, duoActivityCollector, ...s3BucketCollectors, githubAuditLogCollector, slackAuditLogsCollector, onePasswordEventsCollector, crowdstrikeAlertsCollector, salesforceEventLogFilesCollector, salesforceRecordsCollector, snowflakeLoginHistoryCollector, snowflakeQueryHistoryCollector, jamfActionLogsCollector] as CollectorDefinition[];
+const definitions = [oktaSystemLogCollector, entraSignInsCollector, entraDirectoryAuditsCollector, m365ManagementActivityCollector, googleWorkspaceReportsCollector, duoAuthenticationCollector, duoAdministratorCollector, duoTelephonyCollector, duoActivityCollector, s3BucketCollector, githubAuditLogCollector, slackAuditLogsCollector, onePasswordEventsCollector, crowdstrikeAlertsCollector, salesforceEventLogFilesCollector, salesforceRecordsCollector, snowflakeLoginHistoryCollector, snowflakeQueryHistoryCollector, jamfActionLogsCollector] as CollectorDefinition[];
 
 export const collectorDefinitions: ReadonlyMap<string, CollectorDefinition> = new Map(definitions.map((d) => [d.type, d]));

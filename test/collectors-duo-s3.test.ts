@@ -474,22 +474,22 @@ describe('S3 bucket collector (s3_bucket, CloudTrail)', () => {
     expect((await gets()).some((u) => u.includes('ConfigWritabilityCheckFile') || u.endsWith('/zz/'))).toBe(false);
   });
 
-  it('tells which type reads another source', () => {
+  it('names the sources when an entry asks for an unknown one', () => {
     const setting = parseCollectorsSetting(
-      JSON.stringify([{ id: 'flow', type: 's3_bucket', source: 'vpc_flow', bucket: s3.bucket }]),
+      JSON.stringify([{ id: 'flow', type: 's3_bucket', source: 'nosuch', bucket: s3.bucket }]),
       collectorDefinitions,
     );
-    expect(setting).toMatchObject({ ok: false, message: expect.stringContaining('for vpc_flow use type s3_bucket_vpc_flow') });
+    expect(setting).toMatchObject({ ok: false, message: expect.stringContaining('unknown source "nosuch"; sources: okta') });
   });
 });
 
-describe('S3 bucket collector reading VPC flow log files (s3_bucket_vpc_flow)', () => {
+describe('S3 bucket collector reading VPC flow log files (source vpc_flow)', () => {
   const port = ports.s3;
   const withCollector = (extra: Record<string, unknown> = {}) =>
     ({
       ...env,
       COLLECTORS: JSON.stringify([
-        { id: 'flow', type: 's3_bucket_vpc_flow', source: 'vpc_flow', bucket: s3.bucket, prefix: s3.flowPrefix, endpoint: `http://127.0.0.1:${port}`, pathStyle: true, ...extra },
+        { id: 'flow', type: 's3_bucket', source: 'vpc_flow', bucket: s3.bucket, prefix: s3.flowPrefix, endpoint: `http://127.0.0.1:${port}`, pathStyle: true, ...extra },
       ]),
       S3_ACCESS_KEY_ID: s3.accessKeyId,
       S3_SECRET_ACCESS_KEY: s3.secretAccessKey,

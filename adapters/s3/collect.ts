@@ -22,9 +22,8 @@
  * CloudTrail log file `{"Records": [...]}` gives its records; a JSON array its elements; other JSON is NDJSON,
  * one record per line; a text source (vpc_flow: `text: 'lines'`) gets the file's lines as strings.
  *
- * The source is fixed per collector type — the runner picks the parser from the definition — so there is one
- * type per source: `s3_bucket` (CloudTrail) and `s3_bucket_<source>` for every other source (`s3_bucket_vpc_flow`,
- * `s3_bucket_guardduty`, …); `s3BucketCollectors` lists them all.
+ * The entry's `source` (default `cloudtrail`) chooses the parser the records go to: one type, `s3_bucket`,
+ * serves every source delivered to a bucket (`vpc_flow`, `guardduty`, `cloudflare`, `crowdstrike`, `json`, …).
  */
 import { z } from 'zod';
 import type { CollectorDefinition, CollectorDeps, CollectorPage } from '../../core/collect/collector';
@@ -56,8 +55,7 @@ const regexSchema = z.string().refine((p) => {
   }
 }, 'keyPattern is not a valid regular expression');
 
-function configSchemaFor(source: SourceId, type: string) {
-  return z
+const configSchema = z
     .object({
       bucket: bucketNameSchema,
       prefix: z.string().max(1024).default(''),
@@ -70,8 +68,8 @@ function configSchemaFor(source: SourceId, type: string) {
       secretAccessKeyName: z.string().min(1).default('S3_SECRET_ACCESS_KEY'),
       /** For temporary credentials (AWS STS): the Worker secret holding the session token. */
       sessionTokenName: z.string().min(1).optional(),
-      /** The parser the records go to; fixed by the type, accepted here so that a configuration says it. */
-      source: z.string().optional(),
+      /** The source whose parser reads the objects' records. */
+      source: z.string().default('cloudtrail'),
       /** Read only keys after this one (skip history). */
       startAfter: z.string().max(1024).optional(),
       /** Read only keys matching this regular expression (e.g. `\\.json\\.gz$`); others are passed over. */
@@ -82,20 +80,12 @@ function configSchemaFor(source: SourceId, type: string) {
       maxObjectMiB: z.number().int().min(1).max(100).default(64),
     })
     .superRefine((c, ctx) => {
-      if (c.source !== undefined && c.source !== source) {
-        const other = s3BucketTypeFor(c.source);
-        ctx.addIssue({
-          code: 'custom',
-          path: ['source'],
-          message: sourceAdapters.has(c.source)
-            ? `type ${type} hands its records to ${source}; for ${c.source} use type ${other}`
-            : `unknown source "${c.source}"`,
-        });
+      if (!sourceAdapters.has(c.source)) {
+        ctx.addIssue({ code: 'custom', path: ['source'], message: `unknown source "${c.source}"; sources: ${[...sourceAdapters.keys()].join(', ')}` });
       }
     })
-    .transform((c) => ({ ...c, endpoint: c.endpoint ?? `https://s3.${c.region}.amazonaws.com` }));
-}
-export type S3BucketConfig = z.output<ReturnType<typeof configSchemaFor>>;
+    .transform((c) => ({ ...c, source: c.source as SourceId, endpoint: c.endpoint ?? `https://s3.${c.region}.amazonaws.com` }));
+export type S3BucketConfig = z.output<typeof configSchema>;
 
 const cursorSchema = z.object({
   /** Every key up to this one (inclusive) is read or passed over; null = from the start of the prefix. */
@@ -110,10 +100,6 @@ const cursorSchema = z.object({
   offset: z.number().int().nonnegative(),
 });
 export type S3BucketCursor = z.infer<typeof cursorSchema>;
-
-export function s3BucketTypeFor(source: string): string {
-  return source === 'cloudtrail' ? 's3_bucket' : `s3_bucket_${source}`;
-}
 
 function credentialsOf(config: S3BucketConfig, deps: CollectorDeps): TransportResult<S3Credentials> {
   const missing = (name: string): TransportResult<never> => ({ kind: 'failure', message: `the secret ${name} is not set (wrangler secret put ${name})` });
@@ -229,21 +215,19 @@ export function compareKeys(a: string, b: string): number {
   return x.length - y.length;
 }
 
-export function defineS3BucketCollector(source: SourceId): CollectorDefinition<S3BucketConfig, S3BucketCursor> {
-  const type = s3BucketTypeFor(source);
-  const configSchema = configSchemaFor(source, type);
-  return {
-    type,
-    source,
-    description: `Log files in an S3 / R2 bucket, read as ${source}`,
+export const s3BucketCollector: CollectorDefinition<S3BucketConfig, S3BucketCursor> = {
+    type: 's3_bucket',
+    source: 'cloudtrail',
+    sourceFor: (config) => config.source,
+    description: 'Log files in an S3 / R2 bucket',
     configSchema,
     cursorSchema,
     start(config) {
       return { after: config.startAfter ?? null, queue: [], listedUpTo: null, continuation: null, offset: 0 };
     },
     async fetchPage(config, cursor, deps): Promise<TransportResult<CollectorPage<S3BucketCursor>>> {
-      const adapter = sourceAdapters.get(source);
-      if (!adapter) return { kind: 'failure', message: `no parser for source ${source}` };
+      const adapter = sourceAdapters.get(config.source);
+      if (!adapter) return { kind: 'failure', message: `no parser for source ${config.source}` };
       const credentials = credentialsOf(config, deps);
       if (credentials.kind !== 'success') return credentials;
       const location: S3Location = { endpoint: config.endpoint, bucket: config.bucket, region: config.region, pathStyle: config.pathStyle };
@@ -278,8 +262,7 @@ export function defineS3BucketCollector(source: SourceId): CollectorDefinition<S
       if (end < records.length) return { kind: 'success', value: { records: slice, cursor: { ...cursor, offset: end }, done: false } };
       return page(slice, pastFirst(cursor));
     },
-  };
-}
+};
 
 /**
  * Lists the next keys: the next page of the listing in progress (continuation token), else a new listing from
@@ -322,10 +305,3 @@ async function listNext(
   // Nothing to read in what was listed: everything listed is passed over.
   return { kind: 'success', value: queue.length === 0 ? { ...next, after: listedUpTo, listedUpTo: null } : next };
 }
-
-/** One definition per source: `s3_bucket` (CloudTrail) and `s3_bucket_<source>`. */
-export const s3BucketCollectors: CollectorDefinition[] = [...sourceAdapters.keys()].map(
-  (source) => defineS3BucketCollector(source as SourceId) as unknown as CollectorDefinition,
-);
-
-export const s3BucketCollector = defineS3BucketCollector('cloudtrail');

@@ -34,8 +34,10 @@ export interface CollectorPage<Cursor> {
 export interface CollectorDefinition<Config = unknown, Cursor = unknown> {
   /** Collector type used in configuration: `okta`, `entra_id_signins`, … */
   readonly type: string;
-  /** The source whose parser reads this collector's records. */
+  /** The source whose parser reads this collector's records (the default, when `sourceFor` is given). */
   readonly source: SourceId;
+  /** For collectors that serve any source (an S3 bucket): the source an entry's configuration chooses. */
+  sourceFor?(config: Config): SourceId;
   readonly description: string;
   /** Non-secret settings (base URL, names of the secrets to read, lookback). */
   readonly configSchema: z.ZodType<Config>;

@@ -64,7 +64,8 @@ async function runCollector(
   options: RunCollectorsOptions,
 ): Promise<CollectorRunSummary> {
   const state = new CollectorStateRepository(env.DB);
-  const adapter = sourceAdapters.get(definition.source);
+  const source = definition.sourceFor?.(config) ?? definition.source;
+  const adapter = sourceAdapters.get(source);
   const started = Date.now();
   const summary: CollectorRunSummary = { collectorId: entry.id, status: 'ok', pages: 0, events: 0, newEvents: 0 };
   const deps = {
@@ -85,7 +86,7 @@ async function runCollector(
   }
 
   try {
-    if (!adapter) throw new Error(`no parser for source ${definition.source}`);
+    if (!adapter) throw new Error(`no parser for source ${source}`);
     for (let page = 0; page < entry.maxPagesPerRun; page++) {
       const result = await withRetries(() => definition.fetchPage(config, cursor, deps), options.retry ?? defaultRetryPolicy, options.sleep);
       if (result.kind !== 'success') throw new Error(result.message);
@@ -109,7 +110,7 @@ async function runCollector(
 
   await state.finishRun(
     entry.id,
-    definition.source,
+    source,
     {
       startedAt: now.toISOString(),
       durationMs: Date.now() - started,

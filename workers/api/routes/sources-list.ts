@@ -23,12 +23,12 @@ export function registerSourcesList(app: App) {
     const todayBySource = new Map(today.results.map((r) => [r.source, r.n]));
     const stateById = new Map(states.map((s) => [s.collectorId, s]));
     const setting = parseCollectorsSetting(c.env.COLLECTORS ?? '', collectorDefinitions);
-    const collectors = (setting.ok ? setting.entries : []).map(({ entry, definition }) => {
+    const collectors = (setting.ok ? setting.entries : []).map(({ entry, definition, config }) => {
       const state = stateById.get(entry.id);
       return {
         id: entry.id,
         type: entry.type,
-        source: definition.source,
+        source: definition.sourceFor?.(config) ?? definition.source,
         description: definition.description,
         enabled: entry.enabled,
         intervalMinutes: entry.intervalMinutes,
