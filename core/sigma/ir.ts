@@ -195,14 +195,28 @@ export interface ResolvedRule {
   /** The condition with `match` fields replaced by targets. */
   readonly condition: ResolvedExpr;
   readonly aggregation: (Omit<LegacyAggregation, 'field' | 'groupBy'> & { field: FieldTarget | null; groupBy: readonly FieldTarget[] }) | null;
+  /**
+   * The mapping the pipeline applied (absent in hand-built rules). Correlations name group-by and aggregated
+   * fields that the rule itself may not use, and resolve them with the same mapping.
+   */
+  readonly mapping?: LogsourceMapping;
 }
 
 export type ResolvedExpr =
   | { readonly kind: 'and'; readonly items: readonly ResolvedExpr[] }
   | { readonly kind: 'or'; readonly items: readonly ResolvedExpr[] }
   | { readonly kind: 'not'; readonly item: ResolvedExpr }
-  /** A field resolving to several targets matches when any of them does. */
-  | { readonly kind: 'match'; readonly targets: readonly FieldTarget[]; readonly predicate: Predicate; readonly location?: SourceLocation }
+  /**
+   * A field resolving to several targets matches when any of them does. `refTargets`: for a `fieldref`
+   * predicate, where the referenced field lives (absent: the raw JSON path of the same name).
+   */
+  | {
+      readonly kind: 'match';
+      readonly targets: readonly FieldTarget[];
+      readonly predicate: Predicate;
+      readonly refTargets?: readonly FieldTarget[];
+      readonly location?: SourceLocation;
+    }
   | { readonly kind: 'keyword'; readonly predicate: Predicate; readonly location?: SourceLocation }
   | { readonly kind: 'const'; readonly value: boolean };
 
