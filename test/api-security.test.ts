@@ -20,6 +20,7 @@ const expectedPermission: Record<string, Permission | 'any'> = {
   'PATCH /api/alerts/:id': 'alerts:write',
   'GET /api/rules': 'rules:read',
   'POST /api/rules': 'rules:write',
+  'POST /api/rules/convert': 'rules:read',
   'PATCH /api/rules/:id': 'rules:write',
   'GET /api/identity/users': 'identity:read',
   'GET /api/identity/users/:id': 'identity:read',

@@ -3,6 +3,7 @@
  * (evidence → approval by someone else → containment in the identity Durable Object), inside workerd.
  */
 import { createScheduledController, introspectWorkflow } from 'cloudflare:test';
+import bruteForceRule from '../rules/sigma/identity/mr_identity_brute_force_single_account.yml?raw';
 import { env } from 'cloudflare:workers';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import type { Role } from '../core/auth/roles';
@@ -219,5 +220,127 @@ describe('contain-user playbook', () => {
   it('refuses an unknown playbook', async () => {
     const res = await call('POST', '/api/playbooks/runs', { token: tokens.analyst, json: { playbook: 'nuke', userId: user, reason: 'x' } });
     expect(res.status).toBe(400);
+  });
+});
+
+describe('Sigma rules', () => {
+  const now = new Date();
+  const adminGrant = `title: Okta admin privilege granted
+id: 7b1e0f0a-1111-4a5b-9c3d-000000000001
+status: experimental
+description: An Okta administrator role was granted.
+author: Mantissa Log test
+date: 2026-11-27
+logsource:
+    product: okta
+    service: okta
+detection:
+    selection:
+        eventType: user.account.privilege.grant
+    condition: selection
+level: high
+`;
+  const suspiciousAgent = `title: Scripted Okta sign-in
+id: 7b1e0f0a-1111-4a5b-9c3d-000000000002
+logsource:
+    product: okta
+    service: okta
+detection:
+    selection:
+        eventType: user.session.start
+        client.userAgent.rawUserAgent|re: '^python-requests/\\d+\\.'
+    condition: selection
+level: medium
+`;
+  const bruteForce = bruteForceRule;
+
+  function okta(uuid: string, at: Date, extra: Record<string, unknown>) {
+    return JSON.stringify({ uuid, published: at.toISOString(), actor: { alternateId: 'mallory@acme.test', type: 'User' }, client: { ipAddress: '203.0.113.9' }, ...extra });
+  }
+
+  async function post(yaml: string, token = tokens.analyst) {
+    return callJson<{ id: string; format: string; sql: string; name: string; severity: string; error?: { code: string; message: string }; errors?: { code: string; line: number | null; column: number | null }[] }>(
+      'POST',
+      '/api/rules',
+      { token, json: { yaml, lookbackMinutes: 120 } },
+    );
+  }
+
+  it('saves a valid Sigma rule with its title, level and compiled SQL', async () => {
+    const res = await post(adminGrant);
+    expect(res.status).toBe(201);
+    expect(res.body).toMatchObject({ format: 'sigma', name: 'Okta admin privilege granted', severity: 'high' });
+    expect(res.body.sql).toMatch(/SELECT e\.\* FROM events/);
+  });
+
+  it('refuses the same Sigma id twice', async () => {
+    expect((await post(adminGrant)).status).toBe(409);
+  });
+
+  it.each([
+    ['malformed YAML', 'title: x\nlogsource: [unclosed\n', 'yaml', 3],
+    ['an unknown modifier', adminGrant.replace('id: 7b1e0f0a-1111-4a5b-9c3d-000000000001', 'id: 7b1e0f0a-1111-4a5b-9c3d-00000000000a').replace('eventType: user', 'eventType|sometimes: user'), 'unknown_modifier', 12],
+    ['a regex RE2 cannot run in linear time', suspiciousAgent.replace('000000000002', '00000000000b').replace("'^python-requests/\\d+\\.'", "'(a)\\1'"), 'invalid_regex', 9],
+    ['a field the Okta mapping does not know', adminGrant.replace('000000000001', '00000000000c').replace('eventType:', 'eventTipe:'), 'unmapped_field', 12],
+  ])('refuses %s with its line and column', async (_label, yaml, code, line) => {
+    const res = await post(yaml);
+    expect([res.status, res.body.error?.code]).toEqual([400, 'invalid_rule']);
+    expect(res.body.errors?.[0], JSON.stringify(res.body.errors)).toMatchObject({ code, line });
+    expect(res.body.errors?.[0]?.column).toBeGreaterThan(0);
+  });
+
+  it('raises an alert per entity from matching events, confirming regex matches exactly on D1', async () => {
+    expect((await post(suspiciousAgent)).status).toBe(201);
+    const at = new Date(now.getTime() - 20 * 60_000);
+    const body = [
+      okta('sig-1', at, { eventType: 'user.account.privilege.grant', outcome: { result: 'SUCCESS' }, target: [{ alternateId: 'eve@acme.test', type: 'User' }] }),
+      okta('sig-2', at, { eventType: 'user.session.start', outcome: { result: 'SUCCESS' }, client: { ipAddress: '203.0.113.9', userAgent: { rawUserAgent: 'python-requests/2.32.3' } } }),
+      okta('sig-3', at, { eventType: 'user.session.start', outcome: { result: 'SUCCESS' }, client: { ipAddress: '198.51.100.2', userAgent: { rawUserAgent: 'Mozilla/5.0 python-requests/2.0' } } }),
+    ].join('\n');
+    expect((await call('POST', '/ingest/okta', { token: tokens.ingest, body })).status).toBe(200);
+    await runCron(now);
+    const { body: list } = await callJson<{ alerts: { ruleName: string; title: string; severity: string; count: number }[] }>('GET', '/api/alerts', { token: tokens.viewer });
+    const sigmaAlerts = list.alerts.filter((a) => a.ruleName === 'Okta admin privilege granted' || a.ruleName === 'Scripted Okta sign-in');
+    expect(sigmaAlerts.map((a) => [a.ruleName, a.title, a.severity, a.count]).sort()).toEqual([
+      ['Okta admin privilege granted', 'Okta admin privilege granted: mallory@acme.test from 203.0.113.9', 'high', 1],
+      ['Scripted Okta sign-in', 'Scripted Okta sign-in: mallory@acme.test from 203.0.113.9', 'medium', 1],
+    ]);
+  });
+
+  it('runs a correlation over a sliding window, and its base rule raises no alert of its own', async () => {
+    expect((await post(bruteForce)).status).toBe(201);
+    // Five failures before a 10-minute clock boundary and five after it: ten within ten minutes.
+    const base = new Date(Math.floor((now.getTime() - 30 * 60_000) / 600_000) * 600_000);
+    const failures = Array.from({ length: 10 }, (_, i) =>
+      okta(`bf-${i}`, new Date(base.getTime() + (i < 5 ? -(5 - i) * 30_000 : (i - 4) * 30_000)), {
+        eventType: 'user.session.start',
+        outcome: { result: 'FAILURE', reason: 'INVALID_CREDENTIALS' },
+        actor: { alternateId: 'victim@acme.test', type: 'User' },
+      }),
+    ).join('\n');
+    expect((await call('POST', '/ingest/okta', { token: tokens.ingest, body: failures })).status).toBe(200);
+    await runCron(new Date(now.getTime() + 6 * 60_000));
+    const { body: list } = await callJson<{ alerts: { ruleName: string; entities: { users: string[] }; count: number }[] }>('GET', '/api/alerts', { token: tokens.viewer });
+    const brute = list.alerts.filter((a) => a.ruleName === 'Brute Force Against One Account');
+    expect(brute).toHaveLength(1);
+    expect(brute[0]).toMatchObject({ entities: { users: ['victim@acme.test'] } });
+    expect(brute[0]!.count).toBeGreaterThanOrEqual(10);
+    expect(list.alerts.some((a) => a.ruleName === 'Failed Sign-In (identity view)')).toBe(false);
+  });
+
+  it('converts a rule to all four dialects with bound parameters and the inline export form', async () => {
+    const res = await callJson<{ results: { ok: boolean; queries: Record<string, { ok: boolean; sql: string; params: unknown[]; inline: string }> }[] }>('POST', '/api/rules/convert', {
+      token: tokens.viewer,
+      json: { yaml: adminGrant },
+    });
+    expect(res.status).toBe(200);
+    const queries = res.body.results[0]!.queries;
+    expect(Object.keys(queries).sort()).toEqual(['athena', 'bigquery', 'd1', 'synapse']);
+    for (const q of Object.values(queries)) {
+      expect(q.ok).toBe(true);
+      expect(q.sql).not.toContain('user.account.privilege.grant');
+      expect(q.params).toContain('user.account.privilege.grant');
+      expect(q.inline).toContain('user.account.privilege.grant');
+    }
   });
 });

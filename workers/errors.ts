@@ -8,6 +8,7 @@ import type { ContentfulStatusCode } from 'hono/utils/http-status';
 export type ApiErrorCode =
   | 'invalid_request'
   | 'invalid_sql'
+  | 'invalid_rule'
   | 'invalid_input'
   | 'unauthenticated'
   | 'forbidden'
@@ -21,6 +22,7 @@ export type ApiErrorCode =
 const statusOf: Record<ApiErrorCode, ContentfulStatusCode> = {
   invalid_request: 400,
   invalid_sql: 400,
+  invalid_rule: 400,
   invalid_input: 400,
   unauthenticated: 401,
   forbidden: 403,

@@ -1,7 +1,7 @@
 /** Scheduled SQL detection rules and their run history. */
 import { asc, desc, eq } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import type { SqlRuleInput } from '../../core/detect/sql-rule';
+import type { SigmaRuleInput, SqlRuleInput } from '../../core/detect/sql-rule';
 import { detectionRules, ruleRuns } from './schema';
 
 export type RuleRow = typeof detectionRules.$inferSelect;
@@ -42,6 +42,64 @@ export class RulesRepository {
       updatedAt: iso,
     };
     return this.orm.insert(detectionRules).values(row).returning().get();
+  }
+
+  /** A Sigma rule: its YAML, and what validation derived from it (name, severity, compiled SQL for reading). */
+  async createSigma(
+    input: SigmaRuleInput,
+    derived: { name: string; description: string; severity: RuleRow['severity']; querySql: string; sigmaId: string | null },
+    createdBy: string,
+    now: Date,
+  ): Promise<RuleRow> {
+    const iso = now.toISOString();
+    return this.orm
+      .insert(detectionRules)
+      .values({
+        id: `rule_${crypto.randomUUID().replaceAll('-', '').slice(0, 16)}`,
+        name: derived.name,
+        description: derived.description,
+        severity: derived.severity,
+        querySql: derived.querySql,
+        enabled: input.enabled,
+        intervalMinutes: input.intervalMinutes,
+        lookbackMinutes: input.lookbackMinutes,
+        format: 'sigma',
+        sigmaYaml: input.yaml,
+        sigmaId: derived.sigmaId,
+        license: input.license ?? null,
+        attribution: input.attribution ?? null,
+        createdBy,
+        createdAt: iso,
+        updatedAt: iso,
+      })
+      .returning()
+      .get();
+  }
+
+  async updateSigma(
+    id: string,
+    patch: Partial<SigmaRuleInput>,
+    derived: { name: string; description: string; severity: RuleRow['severity']; querySql: string; sigmaId: string | null } | null,
+    now: Date,
+  ): Promise<RuleRow | null> {
+    const { yaml, ...rest } = patch;
+    const row = await this.orm
+      .update(detectionRules)
+      .set({ ...rest, ...(yaml !== undefined ? { sigmaYaml: yaml } : {}), ...(derived ?? {}), updatedAt: now.toISOString() })
+      .where(eq(detectionRules.id, id))
+      .returning()
+      .get();
+    return row ?? null;
+  }
+
+  /** Every stored Sigma rule's YAML (the rule book is compiled from all of them together). */
+  async sigmaTexts(): Promise<{ rowId: string; yaml: string; enabled: boolean }[]> {
+    const rows = await this.orm
+      .select({ rowId: detectionRules.id, yaml: detectionRules.sigmaYaml, enabled: detectionRules.enabled })
+      .from(detectionRules)
+      .where(eq(detectionRules.format, 'sigma'))
+      .all();
+    return rows.filter((r): r is { rowId: string; yaml: string; enabled: boolean } => r.yaml !== null);
   }
 
   async update(id: string, patch: Partial<SqlRuleInput>, now: Date): Promise<RuleRow | null> {

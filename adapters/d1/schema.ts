@@ -54,6 +54,11 @@ export const detectionRules = sqliteTable('detection_rules', {
   createdBy: text('created_by').notNull(),
   createdAt: text('created_at').notNull(),
   updatedAt: text('updated_at').notNull(),
+  format: text('format', { enum: ['sql', 'sigma'] }).notNull().default('sql'),
+  sigmaYaml: text('sigma_yaml'),
+  sigmaId: text('sigma_id'),
+  license: text('license'),
+  attribution: text('attribution'),
 });
 
 export const ruleRuns = sqliteTable('rule_runs', {

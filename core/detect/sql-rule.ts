@@ -27,6 +27,23 @@ export const sqlRulePatchSchema = sqlRuleInputSchema.partial().refine((p) => Obj
   message: 'send at least one field to change',
 });
 
+/** A Sigma rule as sent to the API: the YAML (one document, or a correlation with its base rules). */
+export const sigmaRuleInputSchema = z.object({
+  yaml: z.string().min(1).max(200_000),
+  enabled: z.boolean().default(true),
+  intervalMinutes: z.number().int().min(1).max(1440).default(5),
+  lookbackMinutes: z.number().int().min(1).max(43_200).default(60),
+  /** Licence of an imported rule, e.g. `DRL-1.1` for SigmaHQ's. */
+  license: z.string().trim().max(100).optional(),
+  /** Who wrote it and under what terms, shown with the rule (DRL 1.1 requires attribution). */
+  attribution: z.string().trim().max(2000).optional(),
+});
+export type SigmaRuleInput = z.infer<typeof sigmaRuleInputSchema>;
+
+export const sigmaRulePatchSchema = sigmaRuleInputSchema.partial().refine((p) => Object.keys(p).length > 0, {
+  message: 'send at least one field to change',
+});
+
 export interface RuleScheduleState {
   readonly intervalMinutes: number;
   readonly lookbackMinutes: number;

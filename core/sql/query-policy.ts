@@ -28,6 +28,7 @@ export const queryableCatalog: Readonly<Record<string, readonly string[]>> = {
   detection_rules: [
     'id', 'name', 'description', 'severity', 'query_sql', 'enabled', 'interval_minutes', 'lookback_minutes',
     'watermark', 'last_run_at', 'last_run_status', 'last_error', 'last_hits', 'created_by', 'created_at', 'updated_at',
+    'format', 'sigma_yaml', 'sigma_id', 'license', 'attribution',
   ],
 };
 

@@ -12,6 +12,7 @@ import { registerPlaybookRunDecide } from './routes/playbook-run-decide';
 import { registerPlaybookRunGet } from './routes/playbook-run-get';
 import { registerPlaybookRunsCreate } from './routes/playbook-runs-create';
 import { registerPlaybookRunsList } from './routes/playbook-runs-list';
+import { registerRulesConvert } from './routes/rules-convert';
 import { registerRulesCreate } from './routes/rules-create';
 import { registerRulesList } from './routes/rules-list';
 import { registerRulesUpdate } from './routes/rules-update';
@@ -30,6 +31,7 @@ export function apiRoutes() {
     registerAlertsList,
     registerAlertsUpdate,
     registerRulesList,
+    registerRulesConvert,
     registerRulesCreate,
     registerRulesUpdate,
     registerIdentityUsersList,

@@ -38,5 +38,10 @@ export function ruleView(row: RuleRow) {
     createdBy: row.createdBy,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    format: row.format,
+    yaml: row.sigmaYaml,
+    sigmaId: row.sigmaId,
+    license: row.license,
+    attribution: row.attribution,
   };
 }
