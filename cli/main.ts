@@ -12,6 +12,7 @@ import { exitCodes, processIo, type CliIo } from './cli-io';
 import { runLakeCommand } from './lake-command';
 import { runRulesCommand } from './rules-command';
 import { runSeedCommand } from './seed-command';
+import { runSigmaCommand } from './sigma-command';
 import { runTokenCommand } from './token-command';
 
 interface Command {
@@ -27,6 +28,10 @@ const commands: Readonly<Record<string, Command>> = {
   rules: {
     summary: 'Import scheduled SQL detection rules (rules/sql/*.yml) into a server',
     run: runRulesCommand,
+  },
+  sigma: {
+    summary: 'Convert Sigma rules to SQL (D1, Athena, BigQuery, Synapse) or test a rule on events',
+    run: runSigmaCommand,
   },
   lake: {
     summary: 'Print external-table DDL (Athena, BigQuery, Synapse) over the lake objects in R2',

@@ -36,7 +36,7 @@ async function rulesApi(existing: { id: string; name: string }[] = []) {
         res.end(JSON.stringify({ error: { code: 'unauthenticated', message: 'The API token is unknown, revoked or expired.' } }));
       } else if (req.method === 'GET') {
         res.end(JSON.stringify({ rules: existing }));
-      } else if (req.method === 'POST' && (JSON.parse(body) as { sql: string }).sql.includes('api_tokens')) {
+      } else if (req.method === 'POST' && (JSON.parse(body) as { sql?: string }).sql?.includes('api_tokens')) {
         res.statusCode = 400;
         res.end(JSON.stringify({ error: { code: 'invalid_sql', message: 'Table "api_tokens" is not queryable.' } }));
       } else {
@@ -56,7 +56,7 @@ describe('mantissa rules import', () => {
   it('creates every rule of rules/sql with the token, skipping names that exist', async () => {
     const loaded = loadRuleFiles(rulesDir);
     if (!loaded.ok) throw new Error(loaded.message);
-    const api = await rulesApi([{ id: 'rule_1', name: loaded.rules[0]!.input.name }]);
+    const api = await rulesApi([{ id: 'rule_1', name: loaded.rules[0]!.name }]);
     const io = captureIo();
     expect(await runRulesCommand(['import', rulesDir, '--url', api.url, '--token', 'good-token'], io)).toBe(0);
     const posts = api.requests.filter((r) => r.method === 'POST');
@@ -68,7 +68,7 @@ describe('mantissa rules import', () => {
   it('updates existing rules with --update', async () => {
     const loaded = loadRuleFiles(rulesDir);
     if (!loaded.ok) throw new Error(loaded.message);
-    const api = await rulesApi([{ id: 'rule_1', name: loaded.rules[0]!.input.name }]);
+    const api = await rulesApi([{ id: 'rule_1', name: loaded.rules[0]!.name }]);
     expect(await runRulesCommand(['import', rulesDir, '--url', api.url, '--token', 'good-token', '--update'], captureIo())).toBe(0);
     expect(api.requests.filter((r) => r.method === 'PATCH').map((r) => r.url)).toEqual(['/api/rules/rule_1']);
   });

@@ -1,25 +1,31 @@
 /**
- * `mantissa rules import DIR`: loads scheduled SQL rules (rules/sql/*.yml format, core/detect/sql-rule-file)
- * into a server through its API. Every file is validated before anything is sent; rules whose name already
- * exists are skipped, or updated with --update.
+ * `mantissa rules import DIR`: loads detection rules — scheduled SQL rules (rules/sql format) and Sigma rules
+ * (rules/sigma, or a SigmaHQ checkout) — into a server through its API. Every file is checked before anything is
+ * sent (cli/rule-files.ts); with invalid files nothing is sent unless --skip-invalid. A rule that exists (same
+ * Sigma id, else same name) is skipped, or updated with --update. Sigma rules keep their id; correlations are
+ * sent after the rules they refer to.
  */
-import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { load } from 'js-yaml';
-import { ruleInputFromFile, sqlRuleFileSchema } from '../core/detect/sql-rule-file';
-import type { SqlRuleInput } from '../core/detect/sql-rule';
+import { loadRuleFiles, type LoadedRule } from './rule-files';
 import { exitCodes, type CliIo } from './cli-io';
+
+export { loadRuleFiles };
 
 export const rulesUsage = `Usage: mantissa rules import DIR [options]
 
-Load every *.yml detection rule in DIR (format: rules/sql/README.md) into a Mantissa server.
+Load every detection rule under DIR into a Mantissa server: SQL rules (format: rules/sql/README.md) and
+Sigma rules (rules/sigma, or SigmaHQ's rules/ tree; a LICENSE naming the Detection Rule License marks them DRL-1.1
+with their authors' attribution).
 
 Options:
-  --url URL        server (default http://127.0.0.1:8787)
-  --token TOKEN    API token with the rules:write permission (default: $MANTISSA_TOKEN)
-  --update         overwrite rules whose name already exists (default: skip them)
-  -h, --help       show this help
+  --url URL            server (default http://127.0.0.1:8787)
+  --token TOKEN        API token with the rules:write permission (default: $MANTISSA_TOKEN)
+  --update             overwrite rules that exist (same Sigma id, else same name; default: skip them)
+  --skip-invalid       import the valid rules even when some files are invalid (default: send nothing)
+  --disabled           store the rules disabled (review them before they alert)
+  --license ID         licence to record for every Sigma rule (default: the rule's, or the LICENSE file's)
+  --attribution TEXT   attribution to record for every Sigma rule
+  -h, --help           show this help
 `;
 
 export async function runRulesCommand(argv: readonly string[], io: CliIo): Promise<number> {
@@ -28,7 +34,16 @@ export async function runRulesCommand(argv: readonly string[], io: CliIo): Promi
     parsed = parseArgs({
       args: [...argv],
       allowPositionals: true,
-      options: { url: { type: 'string' }, token: { type: 'string' }, update: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+      options: {
+        url: { type: 'string' },
+        token: { type: 'string' },
+        update: { type: 'boolean' },
+        'skip-invalid': { type: 'boolean' },
+        disabled: { type: 'boolean' },
+        license: { type: 'string' },
+        attribution: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
     });
   } catch (err) {
     io.stderr(`mantissa rules: ${err instanceof Error ? err.message : String(err)}\n${rulesUsage}`);
@@ -51,11 +66,20 @@ export async function runRulesCommand(argv: readonly string[], io: CliIo): Promi
   }
   const url = (values.url ?? 'http://127.0.0.1:8787').replace(/\/+$/, '');
 
-  const loaded = loadRuleFiles(dir);
+  const loaded = loadRuleFiles(dir, { license: values.license, attribution: values.attribution });
   if (!loaded.ok) {
     io.stderr(`mantissa rules: ${loaded.message}\n`);
     return exitCodes.failed;
   }
+  for (const p of loaded.problems) io.stderr(`  ✗ ${p.file}: ${p.message}\n`);
+  if (loaded.problems.length > 0 && !values['skip-invalid']) {
+    io.stderr(
+      `mantissa rules: ${loaded.problems.length} invalid file(s); nothing was sent. Fix them, or pass --skip-invalid to import the ${loaded.rules.length} valid rule(s).\n`,
+    );
+    return exitCodes.failed;
+  }
+  // Correlations are checked by the server against the rules already stored: send them last.
+  const ordered = [...loaded.rules].sort((a, b) => Number(isCorrelation(a)) - Number(isCorrelation(b)));
 
   const api = async (method: string, path: string, body?: unknown) => {
     const res = await io.fetch(`${url}${path}`, {
@@ -63,11 +87,12 @@ export async function runRulesCommand(argv: readonly string[], io: CliIo): Promi
       headers: { authorization: `Bearer ${token}`, ...(body ? { 'content-type': 'application/json' } : {}) },
       body: body ? JSON.stringify(body) : undefined,
     });
-    const json = (await res.json().catch(() => ({}))) as { error?: { message?: string }; rules?: { id: string; name: string }[] };
+    const json = (await res.json().catch(() => ({}))) as { error?: { message?: string }; rules?: { id: string; name: string; sigmaId?: string | null }[] };
     return { status: res.status, json };
   };
 
   let existing: Map<string, string>;
+  let existingSigma: Map<string, string>;
   try {
     const list = await api('GET', '/api/rules');
     if (list.status !== 200) {
@@ -75,59 +100,44 @@ export async function runRulesCommand(argv: readonly string[], io: CliIo): Promi
       return exitCodes.failed;
     }
     existing = new Map((list.json.rules ?? []).map((r) => [r.name, r.id]));
+    existingSigma = new Map((list.json.rules ?? []).flatMap((r) => (r.sigmaId ? [[r.sigmaId, r.id] as const] : [])));
   } catch (err) {
     io.stderr(`mantissa rules: cannot reach ${url}: ${err instanceof Error ? err.message : String(err)}\n`);
     return exitCodes.failed;
   }
 
-  let failed = 0;
+  let failed = loaded.problems.length;
   const counts = { created: 0, updated: 0, skipped: 0 };
-  for (const { file, input } of loaded.rules) {
-    const id = existing.get(input.name);
+  for (const rule of ordered) {
+    const id = (rule.kind === 'sigma' && rule.sigmaId ? existingSigma.get(rule.sigmaId) : undefined) ?? existing.get(rule.name);
     if (id && !values.update) {
       counts.skipped++;
-      io.stderr(`  = ${input.name} (exists; --update to overwrite)\n`);
+      io.stderr(`  = ${rule.name} (exists; --update to overwrite)\n`);
       continue;
     }
+    const input = requestBody(rule, Boolean(id), Boolean(values.disabled));
     const res = id ? await api('PATCH', `/api/rules/${encodeURIComponent(id)}`, input) : await api('POST', '/api/rules', input);
     if (res.status === 200 || res.status === 201) {
       counts[id ? 'updated' : 'created']++;
-      io.stderr(`  ${id ? '~' : '+'} ${input.name}\n`);
+      io.stderr(`  ${id ? '~' : '+'} ${rule.name}\n`);
     } else {
       failed++;
-      io.stderr(`  ✗ ${file}: ${res.status} ${res.json.error?.message ?? ''}\n`);
+      io.stderr(`  ✗ ${rule.file}: ${res.status} ${res.json.error?.message ?? ''}\n`);
     }
   }
   io.stdout(`rules: ${counts.created} created, ${counts.updated} updated, ${counts.skipped} skipped, ${failed} failed\n`);
   return failed ? exitCodes.failed : exitCodes.ok;
 }
 
-type LoadedRules = { ok: true; rules: { file: string; input: SqlRuleInput }[] } | { ok: false; message: string };
+/** An update of a Sigma rule changes its text and licence, not the schedule or switch set on the server. */
+function requestBody(rule: LoadedRule, updating: boolean, disabled: boolean): Record<string, unknown> {
+  if (rule.kind === 'sigma' && updating) {
+    const { yaml, license, attribution } = rule.input;
+    return { yaml, ...(license ? { license } : {}), ...(attribution ? { attribution } : {}), ...(disabled ? { enabled: false } : {}) };
+  }
+  return disabled ? { ...rule.input, enabled: false } : { ...rule.input };
+}
 
-export function loadRuleFiles(dir: string): LoadedRules {
-  let files: string[];
-  try {
-    if (!statSync(dir).isDirectory()) return { ok: false, message: `${dir} is not a directory` };
-    files = readdirSync(dir).filter((f) => f.endsWith('.yml') || f.endsWith('.yaml')).sort();
-  } catch (err) {
-    return { ok: false, message: `cannot read ${dir}: ${err instanceof Error ? err.message : String(err)}` };
-  }
-  if (files.length === 0) return { ok: false, message: `no .yml rule files in ${dir}` };
-  const rules = [];
-  for (const file of files) {
-    const path = join(dir, file);
-    let document: unknown;
-    try {
-      document = load(readFileSync(path, 'utf8'));
-    } catch (err) {
-      return { ok: false, message: `${path}: not valid YAML: ${err instanceof Error ? err.message : String(err)}` };
-    }
-    const parsed = sqlRuleFileSchema.safeParse(document);
-    if (!parsed.success) {
-      const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(file)'}: ${i.message}`).join('; ');
-      return { ok: false, message: `${path}: ${issues}` };
-    }
-    rules.push({ file: path, input: ruleInputFromFile(parsed.data) });
-  }
-  return { ok: true, rules };
+function isCorrelation(rule: LoadedRule): boolean {
+  return rule.kind === 'sigma' && rule.correlation;
 }

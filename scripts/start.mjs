@@ -6,7 +6,7 @@
 //  3. applies D1 migrations to the local state directory;
 //  4. registers the bootstrap admin and ingest tokens (hashes only) in local D1;
 //  5. starts `wrangler dev`, waits until /api/health answers;
-//  6. on first run, seeds the demo organisation and its detection rules through the real ingest API;
+//  6. on first run, seeds the demo organisation and its detection rules (rules/sql and rules/sigma) through the real API;
 //  7. fires the Worker's cron triggers on their schedule (wrangler dev never does), until Ctrl+C.
 //
 // Environment: PORT (8787), MANTISSA_ADMIN_TOKEN (else generated once and kept in the state directory),
@@ -110,7 +110,7 @@ if (demo && !existsSync(seededMarker)) {
     '--days', process.env.MANTISSA_DEMO_DAYS ?? '14',
   ];
   if ((await runTool('tsx', seedArgs)) !== 0) fail('seeding the demo data failed (output above); fix it and run npm start again.');
-  if ((await runTool('tsx', ['cli/main.ts', 'rules', 'import', 'rules/sql', '--url', origin, '--token', tokens.admin])) !== 0) {
+  if ((await runTool('tsx', ['cli/main.ts', 'rules', 'import', 'rules', '--url', origin, '--token', tokens.admin])) !== 0) {
     fail('importing the demo detection rules failed (output above).');
   }
   writeFileSync(seededMarker, JSON.stringify({ seededAt: new Date().toISOString() }) + '\n');

@@ -328,6 +328,37 @@ level: medium
     expect(list.alerts.some((a) => a.ruleName === 'Failed Sign-In (identity view)')).toBe(false);
   });
 
+  it('keeps a DRL rule’s licence and author attribution with the rule and with every alert it raises', async () => {
+    const attribution = '"Okta MFA Reset or Deactivated" by Austin Songer @austinsonger; SigmaHQ rule rules/identity/okta/okta_mfa_reset_or_deactivated.yml (https://github.com/SigmaHQ/sigma); licensed under the Detection Rule License (DRL) 1.1, https://github.com/SigmaHQ/Detection-Rule-License';
+    // The detection of SigmaHQ's okta_mfa_reset_or_deactivated.yml (DRL 1.1, attribution above).
+    const yaml = `title: Okta MFA Reset or Deactivated
+id: 50e068d7-1e6b-4054-87e5-0a592c40c7e0
+author: Austin Songer @austinsonger
+logsource:
+    product: okta
+    service: okta
+detection:
+    selection:
+        eventType:
+            - user.mfa.factor.deactivate
+            - user.mfa.factor.reset_all
+    condition: selection
+level: medium
+`;
+    const saved = await callJson<{ license: string; attribution: string }>('POST', '/api/rules', { token: tokens.analyst, json: { yaml, lookbackMinutes: 120, license: 'DRL-1.1', attribution } });
+    expect(saved.status).toBe(201);
+    expect(saved.body).toMatchObject({ license: 'DRL-1.1', attribution });
+    const at = new Date(now.getTime() - 15 * 60_000);
+    const body = okta('drl-1', at, { eventType: 'user.mfa.factor.reset_all', outcome: { result: 'SUCCESS' } });
+    expect((await call('POST', '/ingest/okta', { token: tokens.ingest, body })).status).toBe(200);
+    await runCron(new Date(now.getTime() + 12 * 60_000));
+    const { body: list } = await callJson<{ alerts: { ruleName: string; ruleLicense: string | null; ruleAttribution: string | null }[] }>('GET', '/api/alerts', { token: tokens.viewer });
+    const raised = list.alerts.filter((a) => a.ruleName === 'Okta MFA Reset or Deactivated');
+    expect(raised).toHaveLength(1);
+    expect(raised[0]).toMatchObject({ ruleLicense: 'DRL-1.1', ruleAttribution: attribution });
+    expect(list.alerts.filter((a) => a.ruleName === 'Scripted Okta sign-in').every((a) => a.ruleAttribution === null)).toBe(true);
+  });
+
   it('converts a rule to all four dialects with bound parameters and the inline export form', async () => {
     const res = await callJson<{ results: { ok: boolean; queries: Record<string, { ok: boolean; sql: string; params: unknown[]; inline: string }> }[] }>('POST', '/api/rules/convert', {
       token: tokens.viewer,

@@ -2,10 +2,10 @@
  * Alerts in D1. Candidates with the same dedup key fold into one alert (count and last-seen grow, evidence is
  * a bounded sample); a closed alert that fires again reopens, a false positive stays closed.
  */
-import { and, desc, eq, type SQL } from 'drizzle-orm';
+import { and, desc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
 import type { AlertCandidate } from '../../core/detect/sql-rule';
-import { alerts } from './schema';
+import { alerts, detectionRules } from './schema';
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type AlertStatus = AlertRow['status'];
@@ -29,6 +29,25 @@ export class AlertsRepository {
       .orderBy(desc(alerts.lastSeen))
       .limit(filter.limit)
       .all();
+  }
+
+  /**
+   * The licence and attribution of the rules behind `rows`, for those that carry one: the Detection Rule License
+   * (SigmaHQ's rules) asks that messages based on a rule's matches keep its author's attribution.
+   */
+  async ruleAttributions(rows: readonly AlertRow[]): Promise<Map<string, { license: string | null; attribution: string }>> {
+    const ids = [...new Set(rows.map((r) => r.ruleId))];
+    const out = new Map<string, { license: string | null; attribution: string }>();
+    // D1 binds at most 100 parameters per statement.
+    for (let i = 0; i < ids.length; i += 90) {
+      const found = await this.orm
+        .select({ id: detectionRules.id, license: detectionRules.license, attribution: detectionRules.attribution })
+        .from(detectionRules)
+        .where(and(inArray(detectionRules.id, ids.slice(i, i + 90)), isNotNull(detectionRules.attribution)))
+        .all();
+      for (const r of found) out.set(r.id, { license: r.license, attribution: r.attribution! });
+    }
+    return out;
   }
 
   async get(id: string): Promise<AlertRow | null> {

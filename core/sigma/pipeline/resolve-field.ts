@@ -8,7 +8,8 @@
  *   may match. Array steps come from the name itself or from the mapping's `knownFields`, so a rule may write
  *   `target.alternateId` and still iterate the `target` array.
  * - `known` says whether the name is a field of the source: explicit, listed in `knownFields` (the name or a
- *   prefix of a listed path), or unchecked because the mapping lists no `knownFields`.
+ *   prefix of a listed path, or any path below an open object listed as `a.b.*`), or unchecked because the
+ *   mapping lists no `knownFields`.
  *
  * Pure: the per-mapping index of `knownFields` is memoized in a WeakMap, never mutated after it is built.
  */
@@ -80,9 +81,12 @@ export function resolveField(name: string, mapping: LogsourceMapping | undefined
   let level: Map<string, KnownNode> | undefined = index;
   const resolved: JsonPathStep[] = [];
   let known = true;
+  let open = false;
   for (const step of steps) {
     const node: KnownNode | undefined = level?.get(step.key);
-    if (!node) known = false;
+    // `a.b.*` in knownFields: `a.b` is a free-form object (e.g. Okta's debugContext.debugData), any key below it is its own.
+    if (!node && !open && level?.has('*')) open = true;
+    if (!node && !open) known = false;
     resolved.push({ key: step.key, array: step.array || (node?.array ?? false) });
     level = node?.children;
   }

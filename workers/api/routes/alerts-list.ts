@@ -16,12 +16,14 @@ export const alertStatusSchema = z.enum(alertStatuses);
 export function registerAlertsList(app: App) {
   app.get('/alerts', requirePermission('alerts:read'), async (c) => {
     const q = queryParams(c, listQuerySchema);
-    const rows = await new AlertsRepository(c.env.DB).list({ status: q.status === 'all' ? null : q.status, limit: q.limit });
-    return c.json({ alerts: rows.map(alertView) });
+    const repository = new AlertsRepository(c.env.DB);
+    const rows = await repository.list({ status: q.status === 'all' ? null : q.status, limit: q.limit });
+    const attributions = await repository.ruleAttributions(rows);
+    return c.json({ alerts: rows.map((row) => alertView(row, attributions.get(row.ruleId))) });
   });
 }
 
-export function alertView(row: AlertRow) {
+export function alertView(row: AlertRow, rule?: { license: string | null; attribution: string }) {
   return {
     id: row.id,
     ruleId: row.ruleId,
@@ -38,5 +40,8 @@ export function alertView(row: AlertRow) {
     evidence: JSON.parse(row.evidence) as unknown,
     createdAt: row.createdAt,
     updatedAt: row.updatedAt,
+    /** The rule's licence and attribution when it carries one (DRL 1.1 rules: kept with every alert). */
+    ruleLicense: rule?.license ?? null,
+    ruleAttribution: rule?.attribution ?? null,
   };
 }

@@ -14,8 +14,9 @@ const patchSchema = z.object({
 export function registerAlertsUpdate(app: App) {
   app.patch('/alerts/:id', requirePermission('alerts:write'), async (c) => {
     const body = await jsonBody(c, patchSchema);
-    const row = await new AlertsRepository(c.env.DB).setStatus(c.req.param('id'), body.status, body.assignee, new Date());
+    const repository = new AlertsRepository(c.env.DB);
+    const row = await repository.setStatus(c.req.param('id'), body.status, body.assignee, new Date());
     if (!row) throw new ApiError('not_found', `No alert ${c.req.param('id')}.`);
-    return c.json(alertView(row));
+    return c.json(alertView(row, (await repository.ruleAttributions([row])).get(row.ruleId)));
   });
 }
