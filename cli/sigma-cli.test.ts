@@ -170,15 +170,21 @@ describe('mantissa sigma', () => {
     }
   });
 
-  it('inlines literals with --inline and fails on a rule that does not resolve', async () => {
+  it('inlines literals with --inline; converts an unknown field with a warning, or refuses it with --strict', async () => {
     const io = captureIo();
     expect(await runSigmaCommand(['convert', join(sigmaDir, 'cloud/aws_root_account_activity.yml'), '--dialect', 'athena', '--inline'], io)).toBe(0);
     expect(io.out.join('')).toContain("= 'root'");
     const dir = mkdtempSync(join(tmpdir(), 'sigma-unknown-'));
     writeFileSync(join(dir, 'x.yml'), 'title: X\nlogsource: {product: aws, service: cloudtrail}\ndetection:\n  sel: {noSuchField: 1}\n  condition: sel\n');
-    const bad = captureIo();
-    expect(await runSigmaCommand(['convert', dir, '--dialect', 'd1'], bad)).toBe(1);
-    expect(bad.err.join('')).toMatch(/noSuchField/);
+    const lenient = captureIo();
+    expect(await runSigmaCommand(['convert', dir, '--dialect', 'd1', '--json'], lenient)).toBe(0);
+    const [converted] = JSON.parse(lenient.out.join('')) as { ok: boolean; sql: string; warnings: string[] }[];
+    expect(converted?.sql).toContain('$.noSuchField');
+    expect(converted?.warnings).toEqual(['Field "noSuchField" (line 4) is not a known field of cloudtrail; reading raw.noSuchField.']);
+    expect(lenient.err.join('')).toContain('1 converted (1 with warnings), 0 failed');
+    const strict = captureIo();
+    expect(await runSigmaCommand(['convert', dir, '--dialect', 'd1', '--strict'], strict)).toBe(1);
+    expect(strict.err.join('')).toMatch(/x\.yml:4:\d+: Field "noSuchField"/);
   });
 
   it('tests a rule and a correlation on vendor records through the source parser', async () => {

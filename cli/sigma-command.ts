@@ -3,8 +3,9 @@
  * parser, field mappings and compilers as the Worker.
  *
  * - convert FILE|DIR: every rule (a directory is walked recursively; correlations resolve against every rule
- *   found) to SQL for one dialect. `--json`: an array of `{file, title, ok, sql, params, needsConfirmation}` or
- *   `{file, ok: false, error}`, one per rule document. Exit 1 when any rule failed.
+ *   found) to SQL for one dialect. `--json`: an array of `{file, title, ok, sql, params, needsConfirmation,
+ *   warnings}` or `{file, ok: false, error}`, one per rule document. Exit 1 when any rule failed. Fields the
+ *   mapping does not know convert with a warning unless `--strict`.
  * - test RULE --events FILE.ndjson: which events (vendor records, read by the source's own parser) the rule
  *   selects. `--json`: `{"matched": [0-based line numbers]}`. A correlation runs its D1 SQL on an in-memory
  *   SQLite (Node's node:sqlite: the engine D1 is) and reports the lines of the events in firing groups.
@@ -25,10 +26,12 @@ import { sourceAdapters } from '../adapters/sources';
 import { exitCodes, type CliIo } from './cli-io';
 
 export const sigmaUsage = `Usage:
-  mantissa sigma convert FILE|DIR --dialect d1|athena|bigquery|synapse [--json] [--inline]
-  mantissa sigma test RULE --events FILE.ndjson [--source ID] [--rules DIR] [--json]
+  mantissa sigma convert FILE|DIR --dialect d1|athena|bigquery|synapse [--json] [--inline] [--strict]
+  mantissa sigma test RULE --events FILE.ndjson [--source ID] [--rules DIR] [--json] [--strict]
 
-convert  compile Sigma rules to SQL with bound parameters (--inline: literals in place, for export)
+convert  compile Sigma rules to SQL with bound parameters (--inline: literals in place, for export);
+         a field the logsource's mapping does not know is read from the raw record with a warning,
+         --strict refuses it (as saving a rule for detection does)
 test     list the events of FILE (vendor records, one per line) that the rule selects;
          --source picks the parser when the rule's logsource covers several sources;
          --rules DIR holds the rules a correlation refers to, when they are not in RULE itself
@@ -51,6 +54,7 @@ export async function runSigmaCommand(argv: readonly string[], io: CliIo): Promi
         dialect: { type: 'string' },
         json: { type: 'boolean' },
         inline: { type: 'boolean' },
+        strict: { type: 'boolean' },
         events: { type: 'string' },
         source: { type: 'string' },
         rules: { type: 'string' },
@@ -75,11 +79,11 @@ export async function runSigmaCommand(argv: readonly string[], io: CliIo): Promi
   if (action === 'convert') {
     const dialect = values.dialect as SqlDialectName | undefined;
     if (!dialect || !dialects.includes(dialect)) return usageError(`--dialect must be one of ${dialects.join(', ')}.`);
-    return convert(target, dialect, Boolean(values.json), Boolean(values.inline), io);
+    return convert(target, dialect, { json: Boolean(values.json), inline: Boolean(values.inline), strict: Boolean(values.strict) }, io);
   }
   if (action === 'test') {
     if (!values.events) return usageError('--events FILE.ndjson is required.');
-    return testRule(target, values.events, values.source, values.rules, Boolean(values.json), io);
+    return testRule(target, values.events, { source: values.source, rulesDir: values.rules, json: Boolean(values.json), strict: Boolean(values.strict) }, io);
   }
   return usageError(`unknown action "${action}".`);
 }
@@ -112,23 +116,27 @@ function loadAll(paths: readonly string[]): { loaded: Loaded[]; failures: { file
   return { loaded, failures };
 }
 
-function resolveAll(loaded: readonly Loaded[]) {
+function resolveAll(loaded: readonly Loaded[], strict: boolean) {
   const resolved = new Map<SigmaDocumentIR, ResolvedRule>();
+  const warnings = new Map<SigmaDocumentIR, readonly string[]>();
   const problems = new Map<SigmaDocumentIR, string>();
   for (const { document } of loaded) {
     if (document.kind !== 'rule') continue;
-    const result = resolveRule(document, sigmaMappings, { strict: true });
-    if (result.ok) resolved.set(document, result.value);
-    else problems.set(document, describe(result.errors));
+    const result = resolveRule(document, sigmaMappings, { strict });
+    if (result.ok) {
+      resolved.set(document, result.value);
+      warnings.set(document, result.warnings);
+    } else problems.set(document, describe(result.errors));
   }
   const index = indexRulesByIdOrName([
     ...resolved.values(),
     ...loaded.map((l) => l.document).filter((d): d is SigmaCorrelationIR => d.kind === 'correlation'),
   ] as CorrelationInput[]);
-  return { resolved, problems, index };
+  return { resolved, warnings, problems, index };
 }
 
-async function convert(path: string, dialect: SqlDialectName, json: boolean, inline: boolean, io: CliIo): Promise<number> {
+async function convert(path: string, dialect: SqlDialectName, options: { json: boolean; inline: boolean; strict: boolean }, io: CliIo): Promise<number> {
+  const { json, inline, strict } = options;
   let files: string[];
   try {
     files = yamlFiles(path);
@@ -137,7 +145,7 @@ async function convert(path: string, dialect: SqlDialectName, json: boolean, inl
     return exitCodes.failed;
   }
   const { loaded, failures } = loadAll(files);
-  const { resolved, problems, index } = resolveAll(loaded);
+  const { resolved, warnings, problems, index } = resolveAll(loaded, strict);
   const results: Record<string, unknown>[] = failures.map((f) => ({ file: f.file, ok: false, error: f.error }));
   for (const { file, document } of loaded) {
     const problem = problems.get(document);
@@ -155,19 +163,22 @@ async function convert(path: string, dialect: SqlDialectName, json: boolean, inl
         sql: inline ? inlineParams(compiled.value) : compiled.value.sql,
         params: inline ? [] : compiled.value.params,
         needsConfirmation: compiled.value.needsConfirmation,
+        warnings: warnings.get(document) ?? [],
       });
   }
   if (json) io.stdout(`${JSON.stringify(results, null, 2)}\n`);
   else
     for (const r of results) {
       if (r.ok) {
+        for (const w of r.warnings as string[]) io.stderr(`⚠ ${r.file} (${String(r.title)}): ${w}\n`);
         io.stdout(`-- ${r.file}: ${String(r.title)}${r.needsConfirmation ? ' (selects a superset on this engine: confirm rows with the matcher)' : ''}\n${String(r.sql)};\n`);
         if ((r.params as unknown[]).length > 0) io.stdout(`-- params: ${JSON.stringify(r.params)}\n`);
         io.stdout('\n');
       } else io.stderr(`✗ ${r.file}${r.title ? ` (${String(r.title)})` : ''}: ${String(r.error)}\n`);
     }
   const failed = results.filter((r) => !r.ok).length;
-  io.stderr(`${results.length - failed} converted, ${failed} failed\n`);
+  const warned = results.filter((r) => r.ok && (r.warnings as string[]).length > 0).length;
+  io.stderr(`${results.length - failed} converted${warned ? ` (${warned} with warnings)` : ''}, ${failed} failed\n`);
   return failed ? exitCodes.failed : exitCodes.ok;
 }
 
@@ -177,7 +188,13 @@ interface TestEvent {
   raw: unknown;
 }
 
-async function testRule(rulePath: string, eventsPath: string, sourceFlag: string | undefined, rulesDir: string | undefined, json: boolean, io: CliIo): Promise<number> {
+async function testRule(
+  rulePath: string,
+  eventsPath: string,
+  options: { source: string | undefined; rulesDir: string | undefined; json: boolean; strict: boolean },
+  io: CliIo,
+): Promise<number> {
+  const { source: sourceFlag, rulesDir, json, strict } = options;
   const files = [rulePath, ...(rulesDir ? yamlFiles(rulesDir) : [])];
   const { loaded, failures } = loadAll(files);
   if (failures.length) {
@@ -190,7 +207,7 @@ async function testRule(rulePath: string, eventsPath: string, sourceFlag: string
     io.stderr(`mantissa sigma: ${rulePath} holds no rule\n`);
     return exitCodes.failed;
   }
-  const { resolved, problems, index } = resolveAll(loaded);
+  const { resolved, warnings, problems, index } = resolveAll(loaded, strict);
   const baseRules = main.document.kind === 'rule' ? [main.document] : referencedRules(main.document, index);
   const bases: ResolvedRule[] = [];
   for (const rule of baseRules) {
@@ -200,6 +217,7 @@ async function testRule(rulePath: string, eventsPath: string, sourceFlag: string
       return exitCodes.failed;
     }
     bases.push(r);
+    for (const w of warnings.get(rule) ?? []) io.stderr(`⚠ ${rule.title}: ${w}\n`);
   }
 
   const source = sourceFlag ?? chooseSource(bases);

@@ -359,6 +359,22 @@ level: medium
     expect(list.alerts.filter((a) => a.ruleName === 'Scripted Okta sign-in').every((a) => a.ruleAttribution === null)).toBe(true);
   });
 
+  it('converts a field the mapping does not know with a warning, and refuses it when asked to be strict', async () => {
+    const yaml = adminGrant.replace('000000000001', '00000000000d').replace('eventType:', 'eventTipe:');
+    const lenient = await callJson<{ results: { ok: boolean; warnings: string[]; queries: Record<string, { ok: boolean; inline: string }> }[] }>('POST', '/api/rules/convert', {
+      token: tokens.viewer,
+      json: { yaml, dialects: ['athena'] },
+    });
+    expect(lenient.status).toBe(200);
+    expect(lenient.body.results[0]).toMatchObject({ ok: true, warnings: ['Field "eventTipe" (line 12) is not a known field of okta; reading raw.eventTipe.'] });
+    expect(lenient.body.results[0]!.queries.athena!.inline).toContain('$.eventTipe');
+    const strict = await callJson<{ results: { ok: boolean; errors: { code: string; line: number }[] }[] }>('POST', '/api/rules/convert', {
+      token: tokens.viewer,
+      json: { yaml, dialects: ['athena'], strict: true },
+    });
+    expect(strict.body.results[0]).toMatchObject({ ok: false, errors: [{ code: 'unmapped_field', line: 12 }] });
+  });
+
   it('converts a rule to all four dialects with bound parameters and the inline export form', async () => {
     const res = await callJson<{ results: { ok: boolean; queries: Record<string, { ok: boolean; sql: string; params: unknown[]; inline: string }> }[] }>('POST', '/api/rules/convert', {
       token: tokens.viewer,

@@ -1,7 +1,8 @@
 /**
  * POST /api/rules/convert — a Sigma rule (or a file of them) to SQL for D1, Athena, BigQuery and Synapse, with
  * bound parameters and the inline-literal export form, without saving anything. Correlations resolve against
- * the documents of the same YAML and the stored rules.
+ * the documents of the same YAML and the stored rules. A field the logsource's mapping does not know converts to
+ * the raw path of its name with a warning (as pySigma would, but said); `strict: true` refuses it as saving does.
  */
 import { z } from 'zod';
 import { sigmaMappings } from '../../../core/sigma/mappings';
@@ -20,6 +21,8 @@ const dialects = ['d1', 'athena', 'bigquery', 'synapse'] as const;
 const convertSchema = z.object({
   yaml: z.string().min(1).max(200_000),
   dialects: z.array(z.enum(dialects)).min(1).default([...dialects]),
+  /** Refuse fields the mapping does not know, as saving a rule does; by default they convert with a warning. */
+  strict: z.boolean().default(false),
 });
 
 export function registerRulesConvert(app: App) {
@@ -35,12 +38,17 @@ export function registerRulesConvert(app: App) {
       if (result.ok) stored.push(...result.value);
     }
     const resolved = new Map<SigmaDocumentIR, ResolvedRule>();
+    const warnings = new Map<SigmaDocumentIR, readonly string[]>();
     const problems = new Map<SigmaDocumentIR, ReturnType<typeof errorView>[]>();
+    const own = new Set<SigmaDocumentIR>(parsed.value);
     for (const document of [...parsed.value, ...stored]) {
       if (document.kind !== 'rule') continue;
-      const result = resolveRule(document, sigmaMappings, { strict: true });
-      if (result.ok) resolved.set(document, result.value);
-      else problems.set(document, result.errors.map(errorView));
+      // Stored rules were saved strictly; only the posted YAML may be converted leniently.
+      const result = resolveRule(document, sigmaMappings, { strict: input.strict || !own.has(document) });
+      if (result.ok) {
+        resolved.set(document, result.value);
+        warnings.set(document, result.warnings);
+      } else problems.set(document, result.errors.map(errorView));
     }
     const index = indexRulesByIdOrName([
       ...[...resolved.values()],
@@ -62,7 +70,7 @@ export function registerRulesConvert(app: App) {
           ];
         }),
       );
-      return { ...base, ok: true as const, queries };
+      return { ...base, ok: true as const, warnings: warnings.get(document) ?? [], queries };
     });
     return c.json({ results });
   });
