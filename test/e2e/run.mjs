@@ -2,8 +2,11 @@
 // End-to-end browser test: the README's `npm start` (scripts/start.mjs) on a fresh state directory, with
 // the demo organisation seeded; the real Okta samples of the shared corpus posted to /ingest/okta and counted
 // through /api/sql; then Debian's Chromium (playwright-core) signs in, runs a query on the Explore page,
-// sees the rows, and opens the Alerts page. Screenshots land in test/e2e/artifacts/.
+// sees the rows, opens the Alerts page, and on the Rules page reads a demo Sigma rule's YAML, has a broken
+// Sigma rule refused at its line and column, previews a fixed one in four SQL dialects and creates it.
+// Screenshots land in test/e2e/artifacts/.
 import { spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -107,6 +110,122 @@ try {
     const alertRows = await page.getByTestId('alerts-table').locator('tbody tr').count();
     await page.screenshot({ path: join(artifacts, 'alerts.png'), fullPage: false });
     check('the Alerts page lists the demo alerts', alertRows > 0, `${alertRows} rows`);
+
+    // Rules: the Sigma rules `npm start` imported from rules/sigma are listed, and one expands to its YAML.
+    const storedSigma = (await api('/api/rules')).body.rules.filter((r) => r.format === 'sigma').length;
+    await page.goto(`${origin}/rules`);
+    const rulesTable = page.getByTestId('rules-table');
+    await rulesTable.waitFor({ timeout: 15_000 });
+    const sigmaRows = rulesTable.locator('tr[data-testid="rule-row"][data-format="sigma"]');
+    const listedSigma = await sigmaRows.count();
+    await sigmaRows.first().locator('td').first().click();
+    const ruleYaml = await page.getByTestId('rule-yaml').innerText({ timeout: 10_000 });
+    const compiledSql = await page.getByTestId('rule-compiled-sql').innerText();
+    await page.screenshot({ path: join(artifacts, 'rules.png'), fullPage: false });
+    check(
+      'the Rules page lists the Sigma rules and shows a rule\'s YAML and compiled SQL',
+      storedSigma > 0 && listedSigma === storedSigma && /^logsource:/m.test(ruleYaml) && /^detection:/m.test(ruleYaml) && /SELECT/.test(compiledSql),
+      `${listedSigma} listed / ${storedSigma} stored Sigma rules`,
+    );
+
+    // New rule → Sigma: an unknown field is refused at its line and column; clicking the error selects it.
+    const title = `E2E Okta admin privilege granted ${Date.now()}`;
+    const goodYaml = [
+      `title: ${title}`,
+      `id: ${randomUUID()}`,
+      'status: experimental',
+      'description: Created by the end-to-end test.',
+      'author: Mantissa Log e2e',
+      'logsource:',
+      '    product: okta',
+      '    service: okta',
+      'detection:',
+      '    selection:',
+      '        eventType: user.account.privilege.grant',
+      '        outcome.result: SUCCESS',
+      '    condition: selection',
+      'level: high',
+      '',
+    ].join('\n');
+    const badYaml = goodYaml.replace('eventType:', 'eventTipe:');
+    const badOffset = badYaml.indexOf('eventTipe');
+    const badLine = badYaml.slice(0, badOffset).split('\n').length;
+    const badColumn = badOffset - badYaml.lastIndexOf('\n', badOffset - 1);
+    await page.getByTestId('new-rule').click();
+    await page.getByTestId('rule-format-sigma').click();
+    const editor = page.getByTestId('sigma-yaml');
+    await editor.fill(badYaml);
+    await page.getByTestId('sigma-create').click();
+    const firstError = page.getByTestId('sigma-refusal').getByTestId('sigma-error').first();
+    const errorText = await firstError.innerText({ timeout: 15_000 });
+    await editor.evaluate((el) => el.setSelectionRange(0, 0));
+    await firstError.click();
+    const selection = await editor.evaluate((el) => ({ start: el.selectionStart, focused: document.activeElement === el }));
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.screenshot({ path: join(artifacts, 'sigma-error.png'), fullPage: false });
+    check(
+      'a Sigma rule with an unknown field is refused at its line and column, and clicking the error selects it',
+      errorText.includes(`line ${badLine}, column ${badColumn}:`) && /eventTipe/.test(errorText) && selection.start === badOffset && selection.focused,
+      `"${errorText.split('\n')[0]}", selectionStart ${selection.start} (expected ${badOffset})`,
+    );
+
+    // Fixed: Preview SQL shows the four dialects with their bound values, then Create adds it to the table.
+    await editor.fill(goodYaml);
+    await page.getByTestId('sigma-preview').click();
+    const preview = page.getByTestId('convert-preview');
+    await preview.waitFor({ timeout: 15_000 });
+    const tabCount = await preview.locator('[data-testid^="dialect-tab-"]').count();
+    const dialectSql = {};
+    for (const dialect of ['d1', 'athena', 'bigquery', 'synapse']) {
+      await preview.getByTestId(`dialect-tab-${dialect}`).click();
+      dialectSql[dialect] = await preview.getByTestId(`dialect-sql-${dialect}`).innerText({ timeout: 5_000 });
+    }
+    await preview.getByTestId('dialect-tab-d1').click();
+    await preview.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, 'sigma-preview.png'), fullPage: false });
+    const placeholders = { d1: /\?1\b/, athena: /\?/, bigquery: /@p1\b/, synapse: /@p1\b/ };
+    check(
+      'Preview SQL shows the Sigma rule in 4 dialect tabs with bound values',
+      tabCount === 4 && Object.entries(placeholders).every(([d, re]) => re.test(dialectSql[d] ?? '') && dialectSql[d].includes('user.account.privilege.grant')),
+      `${tabCount} tabs`,
+    );
+    const attribution = `"${title}" by Mantissa Log e2e; licensed under the Detection Rule License (DRL) 1.1`;
+    await page.getByTestId('sigma-license').fill('DRL-1.1');
+    await page.getByTestId('sigma-attribution').fill(attribution);
+    await page.getByTestId('sigma-create').click();
+    await page.getByTestId('rule-created').waitFor({ timeout: 15_000 });
+    const createdRow = rulesTable.locator('tr[data-testid="rule-row"][data-format="sigma"]', { hasText: title });
+    await createdRow.first().waitFor({ timeout: 15_000 });
+    const stored = (await api('/api/rules')).body.rules.find((r) => r.name === title);
+    await createdRow.first().locator('td').first().click();
+    const createdDetail = page.getByTestId('sigma-rule-detail').filter({ hasText: stored?.sigmaId ?? title });
+    const shownAttribution = await createdDetail.getByTestId('rule-attribution').innerText({ timeout: 10_000 });
+    const shownLicense = await createdRow.first().getByTestId('rule-format').innerText();
+    check(
+      'Create saves the Sigma rule; it appears in the table with its licence and attribution',
+      stored?.format === 'sigma' && stored.license === 'DRL-1.1' && (await createdRow.count()) === 1 && /DRL-1\.1/.test(shownLicense) && shownAttribution === `Attribution: ${attribution}`,
+      stored ? `rule ${stored.id}, "${shownAttribution.slice(0, 60)}…"` : 'not stored',
+    );
+
+    // Edit YAML on the new rule: a broken modifier is refused at its place; the fix is saved and recompiled.
+    await createdDetail.getByTestId('edit-yaml').click();
+    const editText = createdDetail.getByTestId('edit-yaml-text');
+    const brokenYaml = goodYaml.replace('eventType:', 'eventType|contian:');
+    await editText.fill(brokenYaml);
+    await createdDetail.getByTestId('save-yaml').click();
+    const editError = createdDetail.getByTestId('sigma-refusal').getByTestId('sigma-error').first();
+    const editErrorText = await editError.innerText({ timeout: 15_000 });
+    await editError.click();
+    const editSelection = await editText.evaluate((el) => el.selectionStart);
+    await editText.fill(goodYaml.replace('level: high', 'level: medium'));
+    await createdDetail.getByTestId('save-yaml').click();
+    await createdDetail.getByTestId('rule-yaml').waitFor({ timeout: 15_000 });
+    const edited = (await api('/api/rules')).body.rules.find((r) => r.id === stored?.id);
+    check(
+      'Edit YAML refuses an unknown modifier at its line and column, then saves the fix',
+      editErrorText.includes(`line ${badLine}, column ${badColumn}:`) && /contian/.test(editErrorText) && editSelection === badOffset && edited?.severity === 'medium',
+      `"${editErrorText.split('\n')[0]}", severity now ${edited?.severity}`,
+    );
   } finally {
     await browser.close();
   }

@@ -167,7 +167,7 @@ function resolveTargets(name: string, ctx: ResolveContext, location: SourceLocat
     if (ctx.strict) {
       ctx.errors.push({
         code: 'unmapped_field',
-        message: `Field "${name}" (line ${location.line}, column ${location.column}) is not a known field of ${ctx.source}; map it in the ${ctx.source} mapping or fix the name.`,
+        message: `Field "${name}" is not a known field of ${ctx.source}; map it in the ${ctx.source} mapping or fix the name.`,
         location,
       });
     } else {

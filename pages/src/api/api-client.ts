@@ -5,7 +5,8 @@
  * - Every request carries `Authorization: Bearer <token>` when a token is stored; without one the browser's
  *   Cloudflare Access cookie (if any) is the credential.
  * - Every failure becomes an `ApiError` with the API's `{error:{code,message,requestId}}`, or a synthesized
- *   code (`network_error`, `http_502`, …) when the answer is not the API's JSON.
+ *   code (`network_error`, `http_502`, …) when the answer is not the API's JSON. The fields the API sends beside
+ *   `error` (a Sigma rule's located `errors`, an ingest batch's per-line errors) are kept as `details`.
  * - A 401 from any call notifies the session (which returns to sign-in), except where the caller opts out
  *   (the sign-in check itself).
  */
@@ -20,6 +21,8 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly requestId: string | null,
+    /** The top-level fields of the error body other than `error`, when it has any. */
+    readonly details?: Readonly<Record<string, unknown>>,
   ) {
     super(message);
   }
@@ -101,6 +104,7 @@ function toApiError(response: Response, body: unknown): ApiError {
       typeof code === 'string' ? code : `http_${response.status}`,
       typeof message === 'string' ? message : `The API answered ${response.status}.`,
       typeof requestId === 'string' ? requestId : headerRequestId,
+      detailsOf(body),
     );
   }
   const statusText = response.statusText ? ` ${response.statusText}` : '';
@@ -110,6 +114,11 @@ function toApiError(response: Response, body: unknown): ApiError {
     `The API answered ${response.status}${statusText} without an error body; is the Worker running?`,
     headerRequestId,
   );
+}
+
+function detailsOf(body: ErrorBody): Record<string, unknown> | undefined {
+  const entries = Object.entries(body).filter(([key]) => key !== 'error');
+  return entries.length > 0 ? Object.fromEntries(entries) : undefined;
 }
 
 export interface ApiState<T> {

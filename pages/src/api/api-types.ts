@@ -61,7 +61,14 @@ export interface Alert {
   evidence: unknown[];
   createdAt: string;
   updatedAt: string;
+  /** Licence of the rule that raised the alert, set with `ruleAttribution`. */
+  ruleLicense: string | null;
+  /** Author attribution of that rule (DRL 1.1 rules): messages based on its matches must keep it. */
+  ruleAttribution: string | null;
 }
+
+export const ruleFormats = ['sql', 'sigma'] as const;
+export type RuleFormat = (typeof ruleFormats)[number];
 
 export interface DetectionRule {
   id: string;
@@ -76,8 +83,18 @@ export interface DetectionRule {
   lastRunStatus: string | null;
   lastError: string | null;
   lastHits: number | null;
+  createdBy: string;
   createdAt: string;
   updatedAt: string;
+  watermark: string | null;
+  format: RuleFormat;
+  /** The Sigma YAML (Sigma rules); `sql` is then its D1 compilation, one `-- <title>` block per document. */
+  yaml: string | null;
+  sigmaId: string | null;
+  /** e.g. `DRL-1.1`, `Apache-2.0`. */
+  license: string | null;
+  /** Author attribution the Detection Rule License requires to be shown with the rule. */
+  attribution: string | null;
 }
 
 export interface NewDetectionRule {
@@ -87,6 +104,58 @@ export interface NewDetectionRule {
   sql: string;
   enabled: boolean;
   intervalMinutes?: number;
+}
+
+/** `POST /api/rules` body for a Sigma rule: name, description and severity come from the YAML. */
+export interface NewSigmaRule {
+  yaml: string;
+  enabled?: boolean;
+  intervalMinutes?: number;
+  lookbackMinutes?: number;
+  license?: string;
+  attribution?: string;
+}
+
+/**
+ * One problem in a Sigma rule, as listed in `errors` beside a 400 `invalid_rule` (and per document by the
+ * convert call). `line` and `column` are 1-based; null when the problem has no place in the YAML.
+ */
+export interface SigmaProblem {
+  code: string;
+  message: string;
+  line: number | null;
+  column: number | null;
+}
+
+export const sqlDialects = ['d1', 'athena', 'bigquery', 'synapse'] as const;
+export type SqlDialect = (typeof sqlDialects)[number];
+
+/** One dialect's translation of a Sigma document: placeholders in `sql`, bound in order from `params`. */
+export interface ConvertedQuery {
+  ok: boolean;
+  sql?: string;
+  params?: (string | number | boolean | null)[];
+  /** The export form: every placeholder replaced by an escaped literal. */
+  inline?: string;
+  /** The SQL selects a superset (e.g. D1 has no REGEXP): each row is confirmed by the streaming matcher. */
+  needsConfirmation?: boolean;
+  error?: string;
+  errors?: SigmaProblem[];
+}
+
+export interface ConvertedDocument {
+  title: string;
+  id?: string | null;
+  kind?: 'rule' | 'correlation';
+  ok: boolean;
+  error?: string;
+  errors?: SigmaProblem[];
+  queries?: Partial<Record<SqlDialect, ConvertedQuery>>;
+}
+
+/** `POST /api/rules/convert`: one result per document of the YAML, nothing saved. */
+export interface ConvertResponse {
+  results: ConvertedDocument[];
 }
 
 export interface IdentityUserSummary {

@@ -1,16 +1,18 @@
 /**
- * One detection rule in the Rules table: its schedule and last run, an enabled switch
- * (`PATCH /api/rules/:id`), and on click the description and SQL.
+ * One detection rule in the Rules table: its format (and licence), schedule and last run, an enabled switch
+ * (`PATCH /api/rules/:id`), and on click the description and SQL (for a Sigma rule, its YAML, compiled SQL and
+ * attribution).
  */
 import { Fragment, useState } from 'react';
 import { ApiError, apiRequest } from '../api/api-client';
 import type { DetectionRule } from '../api/api-types';
 import { ErrorBox } from '../ui/error-box';
+import { SigmaRuleDetail } from './sigma-rule-detail';
 import { SeverityBadge } from '../ui/severity-badge';
 import { StatusBadge } from '../ui/status-badge';
 import { Timestamp } from '../ui/timestamp';
 
-const columnCount = 8;
+const columnCount = 9;
 
 export function RuleRow({ rule, writeHint, onChanged }: { rule: DetectionRule; writeHint: string | undefined; onChanged: () => void }) {
   const [expanded, setExpanded] = useState(false);
@@ -32,13 +34,22 @@ export function RuleRow({ rule, writeHint, onChanged }: { rule: DetectionRule; w
 
   return (
     <Fragment>
-      <tr className={expanded ? 'clickable expanded' : 'clickable'} onClick={() => setExpanded(!expanded)} aria-expanded={expanded}>
+      <tr
+        className={expanded ? 'clickable expanded' : 'clickable'}
+        onClick={() => setExpanded(!expanded)}
+        aria-expanded={expanded}
+        data-testid="rule-row"
+        data-format={rule.format}
+      >
         <td className="wrap">
           <span className="disclosure" aria-hidden="true">
             {expanded ? '▾' : '▸'}
           </span>
           <span className="strong">{rule.name}</span>
           {rule.description && <div className="muted small clamp">{rule.description}</div>}
+        </td>
+        <td>
+          <RuleFormatBadges rule={rule} />
         </td>
         <td>
           <SeverityBadge severity={rule.severity} />
@@ -83,7 +94,14 @@ export function RuleRow({ rule, writeHint, onChanged }: { rule: DetectionRule; w
           </td>
         </tr>
       )}
-      {expanded && (
+      {expanded && rule.format === 'sigma' && (
+        <tr className="detail-row">
+          <td colSpan={columnCount}>
+            <SigmaRuleDetail rule={rule} writeHint={writeHint} onChanged={onChanged} />
+          </td>
+        </tr>
+      )}
+      {expanded && rule.format !== 'sigma' && (
         <tr className="detail-row">
           <td colSpan={columnCount}>
             <div className="rule-detail">
@@ -99,5 +117,18 @@ export function RuleRow({ rule, writeHint, onChanged }: { rule: DetectionRule; w
         </tr>
       )}
     </Fragment>
+  );
+}
+
+function RuleFormatBadges({ rule }: { rule: DetectionRule }) {
+  return (
+    <span className="format-badges" data-testid="rule-format">
+      {rule.format === 'sigma' ? <span className="badge badge-soft tone-info">Sigma</span> : <span className="badge badge-soft tone-neutral">SQL</span>}
+      {rule.license && (
+        <span className="badge badge-soft tone-muted license-badge" title={rule.attribution ?? `Licence: ${rule.license}`}>
+          {rule.license}
+        </span>
+      )}
+    </span>
   );
 }

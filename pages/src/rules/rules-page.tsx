@@ -1,7 +1,10 @@
-/** Rules: the scheduled detection rules (`GET /api/rules`), their last runs, and creating a new one. */
+/**
+ * Rules: the scheduled detection rules (`GET /api/rules`), SQL and Sigma, filtered by format, their last runs,
+ * and creating a new one.
+ */
 import { useState } from 'react';
 import { useApi } from '../api/api-client';
-import type { DetectionRule } from '../api/api-types';
+import type { DetectionRule, RuleFormat } from '../api/api-types';
 import { missingPermissionHint } from '../auth/permissions';
 import { useSession } from '../auth/session-context';
 import { EmptyState } from '../ui/empty-state';
@@ -11,23 +14,52 @@ import { PageHeader } from '../ui/page-header';
 import { NewRuleForm } from './new-rule-form';
 import { RuleRow } from './rule-row';
 
+type FormatFilter = RuleFormat | 'all';
+
+const formatFilters: readonly { filter: FormatFilter; label: string }[] = [
+  { filter: 'all', label: 'All' },
+  { filter: 'sigma', label: 'Sigma' },
+  { filter: 'sql', label: 'SQL' },
+];
+
 export function RulesPage() {
   const { me } = useSession();
   const { data, error, loading, reload } = useApi<{ rules: DetectionRule[] }>('/api/rules');
   const [formOpen, setFormOpen] = useState(false);
   const [createdName, setCreatedName] = useState<string | null>(null);
+  const [formatFilter, setFormatFilter] = useState<FormatFilter>('all');
   const writeHint = missingPermissionHint(me.role, 'rules:write');
   const rules = data?.rules ?? [];
   const enabledCount = rules.filter((rule) => rule.enabled).length;
+  const countOf = (filter: FormatFilter) => (filter === 'all' ? rules.length : rules.filter((rule) => rule.format === filter).length);
+  const shown = formatFilter === 'all' ? rules : rules.filter((rule) => rule.format === formatFilter);
 
   return (
     <>
       <PageHeader
         title="Rules"
-        subtitle={data ? `${rules.length} rules · ${enabledCount} enabled` : 'Scheduled detection rules'}
+        subtitle={
+          data
+            ? `${rules.length} rules · ${enabledCount} enabled · ${countOf('sigma')} Sigma · ${countOf('sql')} SQL`
+            : 'Scheduled detection rules'
+        }
         actions={
           <>
             {loading && data && <LoadingIndicator inline label="Refreshing…" />}
+            <div className="segmented" role="group" aria-label="Format filter">
+              {formatFilters.map(({ filter, label }) => (
+                <button
+                  key={filter}
+                  type="button"
+                  className={filter === formatFilter ? 'segment active' : 'segment'}
+                  aria-pressed={filter === formatFilter}
+                  onClick={() => setFormatFilter(filter)}
+                  data-testid={`rules-filter-${filter}`}
+                >
+                  {label} {data && <span className="segment-count">{countOf(filter)}</span>}
+                </button>
+              ))}
+            </div>
             <button
               type="button"
               className="button button-primary"
@@ -37,13 +69,18 @@ export function RulesPage() {
                 setCreatedName(null);
                 setFormOpen(true);
               }}
+              data-testid="new-rule"
             >
               New rule
             </button>
           </>
         }
       />
-      {createdName && <div className="notice notice-success">Rule “{createdName}” created.</div>}
+      {createdName && (
+        <div className="notice notice-success" data-testid="rule-created">
+          Rule “{createdName}” created.
+        </div>
+      )}
       {formOpen && (
         <NewRuleForm
           onCancel={() => setFormOpen(false)}
@@ -66,6 +103,7 @@ export function RulesPage() {
               <thead>
                 <tr>
                   <th>Name</th>
+                  <th>Format</th>
                   <th>Severity</th>
                   <th>Enabled</th>
                   <th>Schedule</th>
@@ -76,9 +114,16 @@ export function RulesPage() {
                 </tr>
               </thead>
               <tbody>
-                {rules.map((rule) => (
+                {shown.map((rule) => (
                   <RuleRow key={rule.id} rule={rule} writeHint={writeHint} onChanged={reload} />
                 ))}
+                {shown.length === 0 && (
+                  <tr>
+                    <td className="empty-row" colSpan={9}>
+                      No {formatFilter === 'sql' ? 'SQL' : 'Sigma'} rules.
+                    </td>
+                  </tr>
+                )}
               </tbody>
             </table>
           </div>
