@@ -51,7 +51,10 @@ export type Expr =
   | { readonly kind: 'not'; readonly item: Expr }
   /** `field` is the Sigma field name as written in the rule (resolved by the pipeline). */
   | { readonly kind: 'match'; readonly field: string; readonly predicate: Predicate; readonly location?: SourceLocation }
-  /** A keyword (a value without a field): matched against the event's text (message, then raw). */
+  /**
+   * A keyword (a value without a field): searched for in the event's text (message, then raw). The parser
+   * writes Sigma's "anywhere in the event" as wildcards at both ends of the pattern.
+   */
   | { readonly kind: 'keyword'; readonly predicate: Predicate; readonly location?: SourceLocation }
   | { readonly kind: 'const'; readonly value: boolean };
 
@@ -207,8 +210,9 @@ export type ResolvedExpr =
   | { readonly kind: 'or'; readonly items: readonly ResolvedExpr[] }
   | { readonly kind: 'not'; readonly item: ResolvedExpr }
   /**
-   * A field resolving to several targets matches when any of them does. `refTargets`: for a `fieldref`
-   * predicate, where the referenced field lives (absent: the raw JSON path of the same name).
+   * A field resolving to several targets (the places one field may be) matches a value predicate when any of
+   * them does, and an absence (`null`, `exists: false`) only when all of them do. `refTargets`: for a
+   * `fieldref` predicate, where the referenced field lives (absent: the raw JSON path of the same name).
    */
   | {
       readonly kind: 'match';

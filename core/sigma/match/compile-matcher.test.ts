@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { Expr, LogsourceMapping, ResolvedRule } from '../ir';
+import type { Expr, LogsourceMapping, ResolvedRule, SigmaRuleIR } from '../ir';
+import { parseSigmaDocuments } from '../parse/parse-documents';
 import { and, bool, cidr, compare, contains, eq, exists, fieldref, isNull, keyword, not, num, or, regex, sigmaRule } from '../pipeline/ir-builders';
 import { resolveRule } from '../pipeline/resolve-rule';
 import { compileExprMatcher, compileMatcher, type MatchableEvent } from './compile-matcher';
@@ -7,7 +8,16 @@ import { compileExprMatcher, compileMatcher, type MatchableEvent } from './compi
 const mapping: LogsourceMapping = {
   logsource: { product: 'okta' },
   sources: ['okta'],
-  fields: { user: { kind: 'column', column: 'actor' }, inferred: { kind: 'column', column: 'event_time_inferred' }, ip: { kind: 'column', column: 'src_ip' } },
+  fields: {
+    user: { kind: 'column', column: 'actor' },
+    inferred: { kind: 'column', column: 'event_time_inferred' },
+    ip: { kind: 'column', column: 'src_ip' },
+    // One field in two places, as CloudTrail's bare records and EventBridge's `detail` have it.
+    errorCode: [
+      { kind: 'json', path: [{ key: 'errorCode', array: false }] },
+      { kind: 'json', path: [{ key: 'detail', array: false }, { key: 'errorCode', array: false }] },
+    ],
+  },
   knownFields: ['target[].alternateId', 'target[].roles[]'],
 };
 
@@ -80,10 +90,32 @@ describe('compileMatcher', () => {
     expect(matches(cidr('ip', '2001:db8::', 32), event({}, { src_ip: '2001:DB8::7' }))).toBe(true);
   });
 
+  it('reads a field in several places: a value in any of them, an absence only in all of them', () => {
+    const bare = event({ errorCode: 'AccessDenied' });
+    const wrapped = event({ detail: { errorCode: 'AccessDenied' } });
+    const succeeded = event({ eventName: 'DeleteBucket' });
+    expect([bare, wrapped, succeeded].map((e) => matches(eq('errorCode', 'AccessDenied'), e))).toEqual([true, true, false]);
+    expect([bare, wrapped, succeeded].map((e) => matches(isNull('errorCode'), e))).toEqual([false, false, true]);
+    expect([bare, wrapped, succeeded].map((e) => matches(exists('errorCode', false), e))).toEqual([false, false, true]);
+    expect([bare, wrapped, succeeded].map((e) => matches(exists('errorCode'), e))).toEqual([true, true, false]);
+    expect([bare, wrapped, succeeded].map((e) => matches(not(isNull('errorCode')), e))).toEqual([true, true, false]);
+  });
+
   it('compares two fields with fieldref', () => {
     expect(matches(fieldref('user', 'target.alternateId'), event({ target: [{ alternateId: 'BOB' }] }, { actor: 'bob' }))).toBe(true);
     expect(matches(fieldref('user', 'other', 'startswith', true), event({ other: 'Bo' }, { actor: 'bob' }))).toBe(false);
     expect(matches(fieldref('user', 'other'), event({}, { actor: 'bob' }))).toBe(false);
+  });
+
+  it('finds a keyword anywhere in the message or the raw record, as the parser writes it', () => {
+    const parsed = parseSigmaDocuments("title: t\nlogsource: {product: okta}\ndetection:\n  keywords:\n    - 'no dot1x port-control'\n  condition: keywords\n", 't.yml');
+    if (!parsed.ok) throw new Error(JSON.stringify(parsed.errors));
+    const r = resolveRule(parsed.value[0] as SigmaRuleIR, [mapping], { strict: false });
+    if (!r.ok) throw new Error(JSON.stringify(r.errors));
+    const m = compileMatcher(r.value);
+    expect(m(event({}, { message: '%PARSER-5-CFGLOG_LOGGEDCMD: User:admin logged command:NO DOT1X port-control' }))).toBe(true);
+    expect(m(event({ cmd: 'interface x; no dot1x port-control' }, { message: 'x' }))).toBe(true);
+    expect(m(event({}, { message: 'dot1x port-control auto' }))).toBe(false);
   });
 
   it('matches keywords in the message, then in the raw record as received', () => {

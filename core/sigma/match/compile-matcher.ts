@@ -4,8 +4,9 @@
  * that a SQL dialect could only select as a superset (`CompiledQuery.needsConfirmation`).
  *
  * Semantics are the SQL backends' (`semantics.ts`; a differential test holds D1 and this to the same rows):
- * - a field resolving to several targets matches when any does; a `[]` step: any element matches, and an
- *   absent, empty or non-array value counts as one missing element;
+ * - a field resolving to several targets (the places one field may be) matches a value predicate when any
+ *   target does, and an absence (`null`, `exists: false`) only when every target does; a `[]` step: any element
+ *   matches, and an absent, empty or non-array value counts as one missing element;
  * - columns are typed as the lake declares them (a boolean column's 1/0 reads as true/false); a NULL column
  *   is absent; JSON null is present but null;
  * - keywords match the `message` column, then the raw record as received (`columns.raw`, or the JSON text of
@@ -259,17 +260,26 @@ const keywordTargets: readonly FieldTarget[] = [
   { kind: 'column', column: 'raw' },
 ];
 
-function matchMatcher(targets: readonly FieldTarget[], test: ValueTest): EventMatcher {
+/** `every`: the test must hold in every target (absence predicates), else in any. */
+function matchMatcher(targets: readonly FieldTarget[], test: ValueTest, every = false): EventMatcher {
   const probes = targets.map(targetProbe);
   if (probes.length === 1) {
     const probe = probes[0]!;
     return (event) => probe(event, test);
+  }
+  if (every) {
+    return (event) => {
+      for (const probe of probes) if (!probe(event, test)) return false;
+      return true;
+    };
   }
   return (event) => {
     for (const probe of probes) if (probe(event, test)) return true;
     return false;
   };
 }
+
+const isAbsence = (predicate: Predicate) => predicate.kind === 'null' || (predicate.kind === 'exists' && !predicate.value);
 
 const targetKey = (targets: readonly FieldTarget[]) => JSON.stringify(targets);
 
@@ -344,7 +354,7 @@ export function compileExprMatcher(expr: ResolvedExpr): EventMatcher {
     case 'keyword':
       return matchMatcher(keywordTargets, predicateTest(expr.predicate));
     case 'match':
-      return matchMatcher(expr.targets, predicateTest(expr.predicate, expr.refTargets));
+      return matchMatcher(expr.targets, predicateTest(expr.predicate, expr.refTargets), isAbsence(expr.predicate));
   }
 }
 

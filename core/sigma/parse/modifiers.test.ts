@@ -74,6 +74,13 @@ describe('plain values', () => {
     expect(condition(`f: '${value}'`)).toEqual(match('f', pattern(parts as Pattern)));
   });
 
+  it('searches keywords anywhere in the event’s text (rules spec, Keywords search)', () => {
+    const keyword = (parts: Pattern) => ({ kind: 'keyword' as const, predicate: pattern(parts) });
+    expect(condition("- 'event::clear'\n- 4625\n- '*x'\n- 'y*z'")).toEqual(
+      or(keyword([any, text('event::clear'), any]), keyword([any, text('4625'), any]), keyword([any, text('x'), any]), keyword([any, text('y'), any, text('z'), any])),
+    );
+  });
+
   it('ORs a list of values and ANDs the fields of a map', () => {
     expect(condition('a: x\nb:\n    - 1\n    - 2')).toEqual(
       and(match('a', pattern([text('x')])), or(match('b', { kind: 'number', value: 1 }), match('b', { kind: 'number', value: 2 }))),
@@ -140,7 +147,9 @@ describe('all', () => {
   });
 
   it('ANDs keywords under an empty field name', () => {
-    expect(condition("'|all':\n    - a\n    - b")).toEqual(and({ kind: 'keyword', predicate: pattern([text('a')]) }, { kind: 'keyword', predicate: pattern([text('b')]) }));
+    expect(condition("'|all':\n    - a\n    - b")).toEqual(
+      and({ kind: 'keyword', predicate: pattern([any, text('a'), any]) }, { kind: 'keyword', predicate: pattern([any, text('b'), any]) }),
+    );
   });
 
   it('warns on a single value', () => {

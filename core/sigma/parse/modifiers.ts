@@ -9,7 +9,7 @@
  * `exists` and the comparisons stand alone; i/m/s only follow `re`; encodings only take text without wildcards;
  * `fieldref` combines with contains/startswith/endswith/cased in either order.
  */
-import type { Expr, PatternPart, Predicate, SourceLocation } from '../ir';
+import type { Expr, Pattern, PatternPart, Predicate, SourceLocation } from '../ir';
 import { parseCidr } from './cidr';
 import type { SigmaErrorCode } from './diagnostics';
 import { base64, base64Offsets, byteString, bytesOfByteString, utf16Bytes, utf16LeByteOrderMark, utf8Bytes } from './encodings';
@@ -382,13 +382,22 @@ function expandPlaceholders(val: Extract<Val, { t: 'str' }>, context: ItemContex
   return expanded.map((parts) => ({ ...val, parts }));
 }
 
+/**
+ * Rules spec, "Keywords search": a keyword is searched for across the entire event, so it may stand anywhere
+ * in the event's text (as every pySigma backend with full-text search reads it: Databricks' contains,
+ * ClickHouse's hasToken; SigmaHQ's keyword rules rely on it).
+ */
+function anywhere(parts: readonly PatternPart[]): Pattern {
+  return normalizePattern([{ kind: 'anyChars' }, ...parts, { kind: 'anyChars' }]);
+}
+
 function toPredicate(val: Val, cased: boolean, keyword: boolean): Predicate | Fail {
   switch (val.t) {
     case 'str':
-      return { kind: 'pattern', pattern: normalizePattern(val.parts), cased };
+      return { kind: 'pattern', pattern: keyword ? anywhere(val.parts) : normalizePattern(val.parts), cased };
     case 'num':
       // A keyword is searched in the event's text, so a number keyword is the number as written.
-      if (keyword) return { kind: 'pattern', pattern: [{ kind: 'text', text: val.source }], cased };
+      if (keyword) return { kind: 'pattern', pattern: anywhere([{ kind: 'text', text: val.source }]), cased };
       if (cased) return fail('invalid_modifier_use', 'cased applies to strings, not to a number');
       return { kind: 'number', value: val.value };
     case 'bool':

@@ -11,6 +11,8 @@
  *   keeps, so below any NOT such atoms are made two-valued (`CASE WHEN … THEN 1 ELSE 0 END = 1`).
  * - Arrays (`[]` steps): any element matches; an absent, empty or non-array value counts as one missing
  *   element (so `null` and `exists: false` hold for it) — the matcher's rule exactly.
+ * - A field with several targets: a value predicate holds when any target satisfies it; `null` and
+ *   `exists: false` only when every target does (the field is in none of its places) — the matcher's rule too.
  */
 import { lakeColumnTypes } from '../../lake/external-table-ddl';
 import type { FieldTarget, JsonPathStep, Pattern, PatternPart, Predicate, ResolvedExpr, SigmaError, SourceLocation } from '../ir';
@@ -51,6 +53,23 @@ export function condSql(dialect: SqlDialect, cond: Cond): string {
   return cond.kind === 'sql' ? cond.sql : cond.kind === 'true' ? dialect.trueSql : dialect.falseSql;
 }
 
+/** Longest run of terms joined by one AND/OR chain; longer lists are nested (see `joinTerms`). */
+const maxChain = 64;
+
+/**
+ * `(a) OP (b) OP …`. Engines parse a chain as a tree as deep as it is long, and SQLite (so D1) refuses an
+ * expression deeper than 1000 (SQLITE_MAX_EXPR_DEPTH): a rule listing a thousand values would compile to a query
+ * that cannot run. Long chains are therefore split into at most `maxChain` parenthesized groups, recursively,
+ * which keeps the depth near 2 × maxChain for any realistic rule and changes nothing in shorter ones.
+ */
+function joinTerms(parts: readonly string[], op: 'AND' | 'OR'): string {
+  if (parts.length <= maxChain) return parts.map((p) => `(${p})`).join(` ${op} `);
+  const size = Math.ceil(parts.length / maxChain);
+  const groups: string[] = [];
+  for (let i = 0; i < parts.length; i += size) groups.push(joinTerms(parts.slice(i, i + size), op));
+  return groups.map((g) => `(${g})`).join(` ${op} `);
+}
+
 export function and(conds: readonly Cond[]): Cond {
   const parts: string[] = [];
   for (const c of conds) {
@@ -58,7 +77,7 @@ export function and(conds: readonly Cond[]): Cond {
     if (c.kind === 'sql') parts.push(c.sql);
   }
   if (parts.length === 0) return TRUE;
-  return sqlCond(parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(' AND '));
+  return sqlCond(parts.length === 1 ? parts[0]! : joinTerms(parts, 'AND'));
 }
 
 export function or(conds: readonly Cond[]): Cond {
@@ -68,7 +87,7 @@ export function or(conds: readonly Cond[]): Cond {
     if (c.kind === 'sql') parts.push(c.sql);
   }
   if (parts.length === 0) return FALSE;
-  return sqlCond(parts.length === 1 ? parts[0]! : parts.map((p) => `(${p})`).join(' OR '));
+  return sqlCond(parts.length === 1 ? parts[0]! : joinTerms(parts, 'OR'));
 }
 
 function not(cond: Cond): Cond {
@@ -111,7 +130,9 @@ function compileMatch(
   pol: Polarity,
 ): Cond {
   const matchesMissing = predicate.kind === 'null' || (predicate.kind === 'exists' && !predicate.value);
-  return or(
+  // Several targets are the places one field may be (alternative shapes of a record): a value predicate holds
+  // when one of them satisfies it, an absence (null, exists: false) only when the field is in none of them.
+  return (matchesMissing ? and : or)(
     targets.map((target) =>
       overTarget(target, matchesMissing, ctx, location, (ref) => {
         if (predicate.kind !== 'fieldref') return render(predicateAtom(ref, predicate, ctx, location), ctx, pol);

@@ -90,6 +90,22 @@ describe('placeholders, tables and the time window', () => {
     expect(() => parseIn('d1', q.sql)).not.toThrow();
   });
 
+  it('keeps a rule of thousands of values under SQLite’s expression depth limit (1000), still selecting the same rows', () => {
+    // SigmaHQ's Shai-Hulud rule lists ~1,100 packages: a flat OR chain of that length does not run on SQLite.
+    const values = Array.from({ length: 3000 }, (_v, i) => `pkg-${i}@1.0.${i}`);
+    const q = compiled(resolve(or(...values.map((v) => contains('msg', v)))), 'd1');
+    const db = new DatabaseSync(':memory:');
+    db.exec('CREATE TABLE events (source TEXT, event_time TEXT, actor TEXT, message TEXT, raw TEXT)');
+    const insert = db.prepare('INSERT INTO events VALUES (?, ?, ?, ?, ?)');
+    for (const [i, message] of ['npm i pkg-2999@1.0.2999', 'npm i pkg-0@1.0.0 x', 'npm i pkg-3000@1.0.3000'].entries()) {
+      insert.run('okta', `2026-01-01T00:00:0${i}.000Z`, null, message, '{}');
+    }
+    const rows = db.prepare(q.sql).all(...q.params.map((p) => (typeof p === 'boolean' ? Number(p) : p))) as { message: string }[];
+    expect(rows.map((r) => r.message)).toEqual(['npm i pkg-2999@1.0.2999', 'npm i pkg-0@1.0.0 x']);
+    expect(() => parseIn('d1', q.sql)).not.toThrow();
+    for (const dialect of ['athena', 'bigquery', 'synapse'] as const) expect(() => parseIn(dialect, compiled(resolve(or(...values.slice(0, 300).map((v) => contains('msg', v)))), dialect).sql)).not.toThrow();
+  });
+
   it('refuses a JSON key that cannot be written in a path', () => {
     const r = compileRuleSql(resolve(eq('detail.we"ird', 'x')), 'bigquery');
     expect(r.ok).toBe(false);
