@@ -4,6 +4,9 @@
 // each costs ≈ 2 s of runtime start-up.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { pagerDutyFakeRoutingKey } from './test/fakes/pagerduty';
+import { slackChatFakeToken } from './test/fakes/slack-chat';
+import { webhookReceiverSecret } from './test/fakes/webhook-receiver';
 
 export default defineConfig(async () => {
   const migrations = await readD1Migrations('migrations');
@@ -29,6 +32,13 @@ export default defineConfig(async () => {
             PUBSUB_PUSH_SOURCES: 'gcp_audit,google_workspace',
             GOOGLE_OIDC_JWKS_URL: `http://127.0.0.1:${inject('googleFakePort' as never)}/oauth2/v3/certs`,
             GITHUB_WEBHOOK_SECRET: 'test-github-webhook-secret',
+            // Alert destinations (test/fakes/group-alerting.ts): the secrets the test routing documents name, and
+            // short delivery timings so retries and timeouts play out within a test.
+            WEBHOOK_SIGNING_SECRET: webhookReceiverSecret,
+            PAGERDUTY_ROUTING_KEY: pagerDutyFakeRoutingKey,
+            SLACK_BOT_TOKEN: slackChatFakeToken,
+            DELIVERY_BACKOFF_MS: '200',
+            DELIVERY_TIMEOUT_MS: '1500',
           },
         },
       })),

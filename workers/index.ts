@@ -1,6 +1,8 @@
 /**
  * The Mantissa Log Worker: one deployable that composes the HTTP apps (API, ingest), the cron handler
- * (replay of pending ingest batches, pull collectors, then scheduled detection) and re-exports the Durable Object and Workflow classes wrangler.toml binds.
+ * (replay of pending ingest batches, pull collectors, the real-time backlog, scheduled detection, alert
+ * housekeeping), the alert-delivery queue consumer, and re-exports the Durable Object and Workflow classes
+ * wrangler.toml binds.
  * Static assets (the web UI) are served by Workers Static Assets before this code runs, except for
  * /api/*, /ingest/* and /v1/* (`run_worker_first`).
  */
@@ -8,6 +10,10 @@ import { newApp } from './app';
 import { apiRoutes } from './api';
 import { runCollectors } from './collect/run-collectors';
 import { runScheduledDetection } from './detect/scheduled-detection';
+import { runAlertHousekeeping } from './detect/alert-lifecycle';
+import { handleDeliveryBatch } from './detect/deliver-queue';
+import type { DeliveryMessage } from './detect/deliveries';
+import { sweepRealtimeBacklog } from './detect/realtime-detection';
 import type { Env } from './env';
 import { ingestRoutes, ingestWebhookAuthenticators } from './ingest';
 import { replayPendingBatches } from './ingest/ingest-batch';
@@ -16,6 +22,7 @@ import { authenticate } from './middleware/authenticate';
 import { corsAllowList } from './middleware/cors-allow-list';
 
 export { IdentityUserState } from '../durable-objects/identity-user-state';
+export { DeliveryRateLimiter } from '../durable-objects/delivery-rate-limiter';
 export { PlaybookWorkflow } from './soar/playbook-workflow';
 
 export function createApp() {
@@ -43,7 +50,10 @@ export default {
     if (collected.length > 0) {
       console.log(JSON.stringify({ level: 'info', msg: 'pull collectors', runs: collected }));
     }
+    const swept = await sweepRealtimeBacklog(env, now);
+    if (swept > 0) console.log(JSON.stringify({ level: 'info', msg: 'real-time detection re-run on batches it had not finished', batches: swept }));
     const summaries = await runScheduledDetection(env, now);
+    const housekeeping = await runAlertHousekeeping(env, now);
     const ran = summaries.filter((s) => s.status !== 'skipped');
     console.log(
       JSON.stringify({
@@ -53,8 +63,13 @@ export default {
         rulesRun: ran.length,
         errors: ran.filter((s) => s.status === 'error').length,
         newAlerts: ran.reduce((n, s) => n + s.newAlerts, 0),
+        escalated: housekeeping.escalated,
+        deliveriesRequeued: housekeeping.requeued,
         durationMs: Date.now() - started,
       }),
     );
   },
-} satisfies ExportedHandler<Env>;
+  async queue(batch, env) {
+    await handleDeliveryBatch(batch as MessageBatch<DeliveryMessage>, env);
+  },
+} satisfies ExportedHandler<Env, DeliveryMessage>;

@@ -1,27 +1,35 @@
 /**
- * Alerts in D1. Candidates with the same dedup key fold into one alert (count and last-seen grow, evidence is
- * a bounded sample); a closed alert that fires again reopens, a false positive stays closed.
+ * Reading alerts in D1. Writing them is the alert sink's (workers/detect/alert-sink: dedup windows, hit counting,
+ * notifications) and the lifecycle's (workers/detect/alert-lifecycle: acknowledge, close).
  */
-import { and, desc, eq, inArray, isNotNull, type SQL } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNotNull, type SQL } from 'drizzle-orm';
 import { drizzle } from 'drizzle-orm/d1';
-import type { AlertCandidate } from '../../core/detect/sql-rule';
 import { alerts, detectionRules } from './schema';
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type AlertStatus = AlertRow['status'];
 
-export const maxEvidenceRows = 20;
-
 export class AlertsRepository {
   private readonly orm;
 
-  constructor(private readonly db: D1Database) {
+  constructor(db: D1Database) {
     this.orm = drizzle(db);
   }
 
-  async list(filter: { status: AlertStatus | null; limit: number }): Promise<AlertRow[]> {
+  async list(filter: {
+    status: AlertStatus | null;
+    severities?: readonly string[] | null;
+    since?: string | null;
+    ruleId?: string | null;
+    incidentId?: string | null;
+    limit: number;
+  }): Promise<AlertRow[]> {
     const where: SQL[] = [];
     if (filter.status) where.push(eq(alerts.status, filter.status));
+    if (filter.severities && filter.severities.length > 0) where.push(inArray(alerts.severity, [...filter.severities]));
+    if (filter.since) where.push(gte(alerts.lastSeen, filter.since));
+    if (filter.ruleId) where.push(eq(alerts.ruleId, filter.ruleId));
+    if (filter.incidentId) where.push(eq(alerts.incidentId, filter.incidentId));
     return this.orm
       .select()
       .from(alerts)
@@ -52,58 +60,5 @@ export class AlertsRepository {
 
   async get(id: string): Promise<AlertRow | null> {
     return (await this.orm.select().from(alerts).where(eq(alerts.id, id)).get()) ?? null;
-  }
-
-  async setStatus(id: string, status: AlertStatus, assignee: string | null | undefined, now: Date): Promise<AlertRow | null> {
-    const row = await this.orm
-      .update(alerts)
-      .set({ status, ...(assignee !== undefined ? { assignee } : {}), updatedAt: now.toISOString() })
-      .where(eq(alerts.id, id))
-      .returning()
-      .get();
-    return row ?? null;
-  }
-
-  /** Inserts or folds each candidate into its alert. Returns how many new alerts were opened. */
-  async upsert(
-    rule: { id: string; name: string; severity: string },
-    candidates: readonly AlertCandidate[],
-    now: Date,
-  ): Promise<number> {
-    if (candidates.length === 0) return 0;
-    const iso = now.toISOString();
-    const statements = candidates.map((c) =>
-      this.db
-        .prepare(
-          `INSERT INTO alerts (id, rule_id, rule_name, severity, title, dedup_key, entities, first_seen, last_seen,
-                               count, status, evidence, created_at, updated_at)
-           VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, 'open', json_array(json(?11)), ?12, ?12)
-           ON CONFLICT (dedup_key) DO UPDATE SET
-             last_seen = max(last_seen, excluded.last_seen),
-             first_seen = min(first_seen, excluded.first_seen),
-             count = count + excluded.count,
-             status = CASE WHEN status = 'closed' THEN 'open' ELSE status END,
-             evidence = CASE WHEN json_array_length(evidence) < ${maxEvidenceRows}
-                             THEN json_insert(evidence, '$[#]', json(?11)) ELSE evidence END,
-             updated_at = excluded.updated_at
-           RETURNING id = ?1 AS is_new`,
-        )
-        .bind(
-          `alt_${crypto.randomUUID().replaceAll('-', '').slice(0, 20)}`,
-          rule.id,
-          rule.name,
-          rule.severity,
-          c.title,
-          c.dedupKey,
-          JSON.stringify(c.entities),
-          c.firstSeen,
-          c.lastSeen,
-          c.count,
-          JSON.stringify(c.evidence),
-          iso,
-        ),
-    );
-    const results = await this.db.batch<{ is_new: number }>(statements);
-    return results.filter((r) => r.results[0]?.is_new === 1).length;
   }
 }

@@ -7,6 +7,32 @@ import { detectionRules, ruleRuns } from './schema';
 export type RuleRow = typeof detectionRules.$inferSelect;
 export type RuleRunRow = typeof ruleRuns.$inferSelect;
 
+export interface SigmaDerivedColumns {
+  name: string;
+  description: string;
+  severity: RuleRow['severity'];
+  querySql: string;
+  sigmaId: string | null;
+  tags: readonly string[];
+}
+
+/** Noise-control settings given in a create or patch (the list-valued ones are JSON text columns). */
+function noiseColumns(input: {
+  dedupWindowMinutes?: number | undefined;
+  dedupFields?: readonly string[] | undefined;
+  threshold?: number | undefined;
+  realtime?: boolean | undefined;
+  tags?: readonly string[] | undefined;
+}) {
+  return {
+    ...(input.dedupWindowMinutes !== undefined ? { dedupWindowMinutes: input.dedupWindowMinutes } : {}),
+    ...(input.dedupFields !== undefined ? { dedupFields: JSON.stringify(input.dedupFields) } : {}),
+    ...(input.threshold !== undefined ? { threshold: input.threshold } : {}),
+    ...(input.realtime !== undefined ? { realtime: input.realtime } : {}),
+    ...(input.tags !== undefined ? { tags: JSON.stringify(input.tags) } : {}),
+  };
+}
+
 export class RulesRepository {
   private readonly orm;
 
@@ -37,6 +63,7 @@ export class RulesRepository {
       enabled: input.enabled,
       intervalMinutes: input.intervalMinutes,
       lookbackMinutes: input.lookbackMinutes,
+      ...noiseColumns(input),
       createdBy,
       createdAt: iso,
       updatedAt: iso,
@@ -47,7 +74,7 @@ export class RulesRepository {
   /** A Sigma rule: its YAML, and what validation derived from it (name, severity, compiled SQL for reading). */
   async createSigma(
     input: SigmaRuleInput,
-    derived: { name: string; description: string; severity: RuleRow['severity']; querySql: string; sigmaId: string | null },
+    derived: SigmaDerivedColumns,
     createdBy: string,
     now: Date,
   ): Promise<RuleRow> {
@@ -68,6 +95,8 @@ export class RulesRepository {
         sigmaId: derived.sigmaId,
         license: input.license ?? null,
         attribution: input.attribution ?? null,
+        ...noiseColumns(input),
+        tags: JSON.stringify(derived.tags),
         createdBy,
         createdAt: iso,
         updatedAt: iso,
@@ -79,13 +108,19 @@ export class RulesRepository {
   async updateSigma(
     id: string,
     patch: Partial<SigmaRuleInput>,
-    derived: { name: string; description: string; severity: RuleRow['severity']; querySql: string; sigmaId: string | null } | null,
+    derived: SigmaDerivedColumns | null,
     now: Date,
   ): Promise<RuleRow | null> {
-    const { yaml, ...rest } = patch;
+    const { yaml, dedupFields: _d, ...rest } = patch;
     const row = await this.orm
       .update(detectionRules)
-      .set({ ...rest, ...(yaml !== undefined ? { sigmaYaml: yaml } : {}), ...(derived ?? {}), updatedAt: now.toISOString() })
+      .set({
+        ...rest,
+        ...noiseColumns(patch),
+        ...(yaml !== undefined ? { sigmaYaml: yaml } : {}),
+        ...(derived ? { ...derived, tags: JSON.stringify(derived.tags) } : {}),
+        updatedAt: now.toISOString(),
+      })
       .where(eq(detectionRules.id, id))
       .returning()
       .get();
@@ -103,10 +138,10 @@ export class RulesRepository {
   }
 
   async update(id: string, patch: Partial<SqlRuleInput>, now: Date): Promise<RuleRow | null> {
-    const { sql, ...rest } = patch;
+    const { sql, dedupFields: _d, tags: _t, ...rest } = patch;
     const row = await this.orm
       .update(detectionRules)
-      .set({ ...rest, ...(sql !== undefined ? { querySql: sql } : {}), updatedAt: now.toISOString() })
+      .set({ ...rest, ...noiseColumns(patch), ...(sql !== undefined ? { querySql: sql } : {}), updatedAt: now.toISOString() })
       .where(eq(detectionRules.id, id))
       .returning()
       .get();

@@ -35,6 +35,7 @@ export const ingestBatches = sqliteTable('ingest_batches', {
   errors: text('errors').notNull().default('[]'),
   completedAt: text('completed_at'),
   keying: text('keying', { enum: ['position', 'vendor_id'] }).notNull().default('position'),
+  realtimeDoneAt: text('realtime_done_at'),
 });
 
 export const detectionRules = sqliteTable('detection_rules', {
@@ -59,6 +60,11 @@ export const detectionRules = sqliteTable('detection_rules', {
   sigmaId: text('sigma_id'),
   license: text('license'),
   attribution: text('attribution'),
+  dedupWindowMinutes: integer('dedup_window_minutes').notNull().default(1440),
+  dedupFields: text('dedup_fields').notNull().default('["actor","src_ip"]'),
+  threshold: integer('threshold').notNull().default(1),
+  realtime: integer('realtime', { mode: 'boolean' }).notNull().default(true),
+  tags: text('tags').notNull().default('[]'),
 });
 
 export const ruleRuns = sqliteTable('rule_runs', {
@@ -89,6 +95,93 @@ export const alerts = sqliteTable('alerts', {
   assignee: text('assignee'),
   evidence: text('evidence').notNull().default('[]'),
   createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+  groupKey: text('group_key'),
+  tags: text('tags').notNull().default('[]'),
+  sources: text('sources').notNull().default('[]'),
+  occurrence: integer('occurrence').notNull().default(1),
+  mutedBy: text('muted_by'),
+  notifiedOccurrence: integer('notified_occurrence').notNull().default(0),
+  incidentId: text('incident_id'),
+  acknowledgedAt: text('acknowledged_at'),
+  acknowledgedBy: text('acknowledged_by'),
+  resolvedAt: text('resolved_at'),
+  resolvedBy: text('resolved_by'),
+  escalatedAt: text('escalated_at'),
+});
+
+export const alertHits = sqliteTable('alert_hits', {
+  ruleId: text('rule_id').notNull(),
+  hitKey: text('hit_key').notNull(),
+  alertId: text('alert_id').notNull(),
+  at: text('at').notNull(),
+});
+
+export const suppressions = sqliteTable('suppressions', {
+  id: text('id').primaryKey(),
+  ruleId: text('rule_id'),
+  conditions: text('conditions').notNull(),
+  reason: text('reason').notNull(),
+  status: text('status', { enum: ['active', 'pending_review', 'rejected', 'revoked'] }).notNull(),
+  createdBy: text('created_by').notNull(),
+  createdAt: text('created_at').notNull(),
+  expiresAt: text('expires_at').notNull(),
+  reviewedBy: text('reviewed_by'),
+  reviewedAt: text('reviewed_at'),
+  fromAlertId: text('from_alert_id'),
+  muted: integer('muted').notNull().default(0),
+});
+
+export const maintenanceWindows = sqliteTable('maintenance_windows', {
+  id: text('id').primaryKey(),
+  name: text('name').notNull(),
+  startsAt: text('starts_at').notNull(),
+  endsAt: text('ends_at').notNull(),
+  ruleIds: text('rule_ids').notNull().default('[]'),
+  sources: text('sources').notNull().default('[]'),
+  createdBy: text('created_by').notNull(),
+  createdAt: text('created_at').notNull(),
+});
+
+export const incidents = sqliteTable('incidents', {
+  id: text('id').primaryKey(),
+  entityKind: text('entity_kind', { enum: ['user', 'ip'] }).notNull(),
+  entity: text('entity').notNull(),
+  status: text('status', { enum: ['open', 'closed'] }).notNull(),
+  riskScore: integer('risk_score').notNull().default(0),
+  severity: text('severity').notNull(),
+  alertCount: integer('alert_count').notNull().default(0),
+  firstSeen: text('first_seen').notNull(),
+  lastSeen: text('last_seen').notNull(),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+});
+
+export const alertDeliveries = sqliteTable('alert_deliveries', {
+  id: text('id').primaryKey(),
+  deliveryKey: text('delivery_key').notNull().unique(),
+  alertId: text('alert_id').notNull(),
+  destinationId: text('destination_id').notNull(),
+  destinationType: text('destination_type').notNull(),
+  kind: text('kind', { enum: ['trigger', 'acknowledge', 'resolve'] }).notNull(),
+  route: text('route').notNull(),
+  status: text('status', { enum: ['pending', 'sending', 'sent', 'failed'] }).notNull(),
+  attempts: integer('attempts').notNull().default(0),
+  notBefore: text('not_before').notNull(),
+  leaseUntil: text('lease_until'),
+  lastError: text('last_error'),
+  externalId: text('external_id'),
+  detail: text('detail'),
+  createdAt: text('created_at').notNull(),
+  updatedAt: text('updated_at').notNull(),
+  sentAt: text('sent_at'),
+});
+
+export const routingConfig = sqliteTable('routing_config', {
+  id: integer('id').primaryKey(),
+  document: text('document').notNull(),
+  version: integer('version').notNull(),
+  updatedBy: text('updated_by').notNull(),
   updatedAt: text('updated_at').notNull(),
 });
 

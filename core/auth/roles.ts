@@ -20,6 +20,8 @@ export const permissions = [
   'health:read',
   'tokens:manage',
   'audit:read',
+  'routing:read',
+  'routing:manage',
 ] as const;
 export type Permission = (typeof permissions)[number];
 
@@ -35,8 +37,8 @@ const readOnly: Permission[] = [
 
 const grants: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(permissions),
-  analyst: new Set([...readOnly, 'alerts:write', 'rules:write', 'playbooks:run']),
-  responder: new Set([...readOnly, 'alerts:write', 'playbooks:run', 'playbooks:approve']),
+  analyst: new Set([...readOnly, 'alerts:write', 'rules:write', 'playbooks:run', 'routing:read']),
+  responder: new Set([...readOnly, 'alerts:write', 'playbooks:run', 'playbooks:approve', 'routing:read']),
   viewer: new Set(readOnly),
   ingest: new Set(['events:ingest']),
 };

@@ -9,10 +9,26 @@
  */
 import { z } from 'zod';
 import { severities, type Severity } from '../schema/event';
+import { noiseFields } from '../alerting/noise';
 
 export const ruleWindowParams = ['window_start', 'window_end'] as const;
 
+/** Noise control and the real-time switch, settable on any rule (core/alerting/noise, docs/alerting.md). */
+export const ruleNoiseShape = {
+  /** A hit within this long of the alert's last hit folds into it; later, a new alert opens. */
+  dedupWindowMinutes: z.number().int().min(1).max(90 * 24 * 60).optional(),
+  /** Fields naming one alert of the rule (default actor and source IP). */
+  dedupFields: z.array(z.enum(noiseFields)).min(1).max(3, 'dedup on at most 3 fields').optional(),
+  /** Notify only once an alert has this many hits. */
+  threshold: z.number().int().min(1).max(1_000_000).optional(),
+  /** Single-event Sigma rules: run on the ingest path (seconds) rather than only on the cron. */
+  realtime: z.boolean().optional(),
+};
+
 export const sqlRuleInputSchema = z.object({
+  ...ruleNoiseShape,
+  /** Tags for routing (`attack.t1110`, `team.iam`); Sigma rules take theirs from the YAML. */
+  tags: z.array(z.string().trim().min(1).max(100)).max(50).optional(),
   name: z.string().trim().min(1).max(200),
   description: z.string().max(4000).default(''),
   severity: z.enum(severities),
@@ -29,6 +45,7 @@ export const sqlRulePatchSchema = sqlRuleInputSchema.partial().refine((p) => Obj
 
 /** A Sigma rule as sent to the API: the YAML (one document, or a correlation with its base rules). */
 export const sigmaRuleInputSchema = z.object({
+  ...ruleNoiseShape,
   yaml: z.string().min(1).max(200_000),
   enabled: z.boolean().default(true),
   intervalMinutes: z.number().int().min(1).max(1440).default(5),
@@ -82,6 +99,13 @@ export interface AlertCandidate {
   readonly lastSeen: string;
   readonly count: number;
   readonly evidence: Record<string, unknown>;
+  /**
+   * What the alert counts once, so a repeated run never counts it twice: the uids of the events behind an
+   * event hit; for a result row (SQL rule, correlation), by default the row's dedup key and last time.
+   */
+  readonly hitKeys?: readonly string[];
+  /** Sources of the events behind the hit, when known. */
+  readonly sources?: readonly string[];
 }
 
 const userColumns = ['actor', 'user', 'target_user'];

@@ -23,12 +23,14 @@ export const queryableCatalog: Readonly<Record<string, readonly string[]>> = {
   events: ['event_uid', ...eventColumns, 'batch_id'],
   alerts: [
     'id', 'rule_id', 'rule_name', 'severity', 'title', 'dedup_key', 'entities', 'first_seen', 'last_seen', 'count',
-    'status', 'assignee', 'evidence', 'created_at', 'updated_at',
+    'status', 'assignee', 'evidence', 'created_at', 'updated_at', 'group_key', 'tags', 'sources', 'occurrence',
+    'muted_by', 'notified_occurrence', 'incident_id', 'acknowledged_at', 'acknowledged_by', 'resolved_at', 'resolved_by', 'escalated_at',
   ],
   detection_rules: [
     'id', 'name', 'description', 'severity', 'query_sql', 'enabled', 'interval_minutes', 'lookback_minutes',
     'watermark', 'last_run_at', 'last_run_status', 'last_error', 'last_hits', 'created_by', 'created_at', 'updated_at',
-    'format', 'sigma_yaml', 'sigma_id', 'license', 'attribution',
+    'format', 'sigma_yaml', 'sigma_id', 'license', 'attribution', 'dedup_window_minutes', 'dedup_fields', 'threshold',
+    'realtime', 'tags',
   ],
 };
 

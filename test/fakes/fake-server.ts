@@ -36,9 +36,11 @@ export interface RunningFake {
 export async function startFakeServer(handle: VendorHandler, admin: AdminHandler): Promise<RunningFake> {
   const state: FakeState = { requests: [], failure: null };
   const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    let body = '';
-    req.on('data', (c: Buffer) => (body += c.toString()));
+    // Decoded once at the end: a multi-byte character split across chunks must not be garbled.
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
       void (async () => {
         const url = new URL(req.url ?? '/', 'http://fake');
         if (url.pathname.startsWith('/__fake/')) {

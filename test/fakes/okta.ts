@@ -7,6 +7,11 @@
  * a unique uuid and a recent `published` time, as Okta's own events always have.
  * Admin: POST /__fake/reset {count?} (serve the first `count` events), /__fake/add {count} (new events arrive),
  * /__fake/fail {status, times, retryAfterSeconds}, GET /__fake/requests.
+ *
+ * Also the Users API's Get User (https://developer.okta.com/docs/api/openapi/okta-management/management/tag/User/#tag/User/operation/getUser):
+ * `GET /api/v1/users/{id or login}` (login case-insensitive) answers the user documents of
+ * adapters/enrichment/okta-directory/fixtures/users.json, 404 `E0000007 Not found: Resource not found: … (User)`
+ * for anyone else, with the same SSWS check and X-Rate-Limit-* headers.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -24,7 +29,19 @@ function corpusEvents(corpusDir: string): Record<string, unknown>[] {
     .filter((e) => typeof e.eventType === 'string');
 }
 
+const usersFixture = new URL('../../adapters/enrichment/okta-directory/fixtures/users.json', import.meta.url);
+
+interface FakeOktaUser {
+  readonly id: string;
+  readonly profile: { readonly login: string };
+}
+
+function rateLimitHeaders(): Record<string, string> {
+  return { 'x-rate-limit-limit': '120', 'x-rate-limit-remaining': '119', 'x-rate-limit-reset': String(Math.floor(Date.now() / 1000) + 60) };
+}
+
 export async function startOktaFake(corpusDir: string): Promise<RunningFake> {
+  const users = JSON.parse(readFileSync(usersFixture, 'utf8')) as FakeOktaUser[];
   const pool = corpusEvents(corpusDir);
   let served: Record<string, unknown>[] = [];
   let base = Date.now() - 2 * 3600_000;
@@ -41,6 +58,18 @@ export async function startOktaFake(corpusDir: string): Promise<RunningFake> {
 
   return startFakeServer(
     (req, res, url) => {
+      const userPath = /^\/api\/v1\/users\/([^/]+)$/.exec(url.pathname);
+      if (userPath && req.method === 'GET') {
+        if (req.headers.authorization !== `SSWS ${oktaFakeToken}`) {
+          return sendJson(res, 401, { errorCode: 'E0000011', errorSummary: 'Invalid token provided', errorLink: 'E0000011', errorId: 'fake', errorCauses: [] });
+        }
+        const key = decodeURIComponent(userPath[1]!);
+        const user = users.find((u) => u.id === key || u.profile.login.toLowerCase() === key.toLowerCase());
+        if (!user) {
+          return sendJson(res, 404, { errorCode: 'E0000007', errorSummary: `Not found: Resource not found: ${key} (User)`, errorLink: 'E0000007', errorId: 'fake', errorCauses: [] }, rateLimitHeaders());
+        }
+        return sendJson(res, 200, user, rateLimitHeaders());
+      }
       if (url.pathname !== '/api/v1/logs' || req.method !== 'GET') return sendJson(res, 404, { errorCode: 'E0000022', errorSummary: 'The endpoint does not support the provided HTTP method' });
       if (req.headers.authorization !== `SSWS ${oktaFakeToken}`) {
         return sendJson(res, 401, { errorCode: 'E0000011', errorSummary: 'Invalid token provided', errorLink: 'E0000011', errorId: 'fake', errorCauses: [] });

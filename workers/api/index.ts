@@ -1,11 +1,14 @@
 /** The /api application: every route registered by its own file (workers/api/routes/*). */
 import { Hono } from 'hono';
 import type { AppEnv } from '../app';
+import { registerAlertsGet } from './routes/alerts-get';
 import { registerAlertsList } from './routes/alerts-list';
 import { registerAlertsUpdate } from './routes/alerts-update';
 import { registerAuditList } from './routes/audit-list';
 import { registerHealth } from './routes/health';
 import { registerIdentityUserGet } from './routes/identity-user-get';
+import { registerIncidents } from './routes/incidents-list';
+import { registerMaintenanceWindows } from './routes/maintenance-windows';
 import { registerIdentityUsersList } from './routes/identity-users-list';
 import { registerMe } from './routes/me';
 import { registerPlaybookRunDecide } from './routes/playbook-run-decide';
@@ -15,9 +18,12 @@ import { registerPlaybookRunsList } from './routes/playbook-runs-list';
 import { registerRulesConvert } from './routes/rules-convert';
 import { registerRulesCreate } from './routes/rules-create';
 import { registerRulesList } from './routes/rules-list';
+import { registerRulesTest } from './routes/rules-test';
+import { registerRouting } from './routes/routing';
 import { registerRulesUpdate } from './routes/rules-update';
 import { registerSourcesList } from './routes/sources-list';
 import { registerSql } from './routes/sql';
+import { registerSuppressions } from './routes/suppressions';
 import { registerTokensCreate } from './routes/tokens-create';
 import { registerTokensList } from './routes/tokens-list';
 import { registerTokensRevoke } from './routes/tokens-revoke';
@@ -29,11 +35,17 @@ export function apiRoutes() {
     registerHealth,
     registerSql,
     registerAlertsList,
+    registerAlertsGet,
     registerAlertsUpdate,
+    registerSuppressions,
+    registerIncidents,
+    registerMaintenanceWindows,
+    registerRouting,
     registerRulesList,
     registerRulesConvert,
     registerRulesCreate,
     registerRulesUpdate,
+    registerRulesTest,
     registerIdentityUsersList,
     registerIdentityUserGet,
     registerPlaybookRunsList,

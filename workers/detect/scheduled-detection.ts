@@ -10,10 +10,10 @@ import { compileRuleBook, severityOfLevel, type BookEntry, type RuleBook } from 
 import { bindTimeWindow } from '../../core/sigma/sql/compile-sql';
 import { analystQueryPolicy } from '../../core/sql/query-policy';
 import { validateQuery } from '../../core/sql/validate-query';
-import { AlertsRepository } from '../../adapters/d1/alerts-repository';
 import { runReadQuery } from '../../adapters/d1/query-runner';
 import { RulesRepository, type RuleRow } from '../../adapters/d1/rules-repository';
 import type { Env } from '../env';
+import { recordHits, type SinkRule } from './alert-sink';
 
 /** Rows one rule run may return; beyond this the run is recorded as truncated in its error. */
 export const maxRowsPerRun = 1000;
@@ -85,7 +85,7 @@ async function runWindow(env: Env, rules: RulesRepository, rule: RuleRow, window
     const params = validated.params.map((p) => (p === 'window_start' ? window.start : window.end));
     const result = await runReadQuery(env.DB, validated.sql, params, maxRowsPerRun);
     const candidates = alertCandidates(rule, result.columns, result.rows, window);
-    const newAlerts = await new AlertsRepository(env.DB).upsert(rule, candidates, now);
+    const { newAlerts } = await recordHits(env, sinkRule(rule, { name: rule.name, severity: rule.severity, hitScope: rule.id }), candidates, now);
     await finish('ok', result.rows.length, candidates.length, result.truncated ? `more than ${maxRowsPerRun} rows; the rest were not alerted` : null);
     return { ruleId: rule.id, status: 'ok', hits: candidates.length, newAlerts };
   } catch (err) {
@@ -117,13 +117,15 @@ async function runSigmaWindow(env: Env, rules: RulesRepository, rule: RuleRow, w
   const notes: string[] = [];
   try {
     for (const entry of entries) {
-      const found = await runBookEntry(env, entry, window);
+      const found = await runBookEntry(env, entry, window, JSON.parse(rule.dedupFields) as string[]);
       rows += found.rows;
       if (found.truncated) notes.push(`${entry.document.title}: more than ${maxSigmaRowsPerWindow} rows; the rest were not alerted`);
       if (!entry.raisesAlerts) continue;
       hits += found.candidates.length;
       const severity = entry.document.level ? severityOfLevel(entry.document.level) : rule.severity;
-      newAlerts += await new AlertsRepository(env.DB).upsert({ id: rule.id, name: entry.document.title, severity }, found.candidates, now);
+      const hitScope = `${entry.rowId}:${entry.document.id ?? entry.document.title}`;
+      const tags = entry.document.tags.length > 0 ? entry.document.tags : undefined;
+      newAlerts += (await recordHits(env, sinkRule(rule, { name: entry.document.title, severity, hitScope, tags }), found.candidates, now)).newAlerts;
     }
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -134,7 +136,26 @@ async function runSigmaWindow(env: Env, rules: RulesRepository, rule: RuleRow, w
   return { ruleId: rule.id, status: 'ok', hits, newAlerts };
 }
 
-async function runBookEntry(env: Env, entry: BookEntry, window: RuleWindow): Promise<{ rows: number; truncated: boolean; candidates: AlertCandidate[] }> {
+/** The sink's view of a rule row, for one of its documents (or the whole SQL rule). */
+function sinkRule(rule: RuleRow, doc: { name: string; severity: RuleRow['severity']; hitScope: string; tags?: readonly string[] | undefined }): SinkRule {
+  return {
+    id: rule.id,
+    name: doc.name,
+    severity: doc.severity,
+    hitScope: doc.hitScope,
+    sigmaId: rule.sigmaId,
+    tags: doc.tags ?? (JSON.parse(rule.tags) as string[]),
+    dedupWindowMinutes: rule.dedupWindowMinutes,
+    threshold: rule.threshold,
+  };
+}
+
+async function runBookEntry(
+  env: Env,
+  entry: BookEntry,
+  window: RuleWindow,
+  dedupFields: readonly string[],
+): Promise<{ rows: number; truncated: boolean; candidates: AlertCandidate[] }> {
   const query = bindTimeWindow(entry.query, window);
   const limit = query.params.length + 1;
   const { results } = await env.DB.prepare(`SELECT * FROM (\n${query.sql}\n) LIMIT ?${limit}`)
@@ -149,7 +170,7 @@ async function runBookEntry(env: Env, entry: BookEntry, window: RuleWindow): Pro
   }
   // Engines without some predicate (D1 has no REGEXP) select a superset: each row is confirmed exactly.
   const events = entry.confirm ? rows.filter((r) => entry.confirm!({ columns: r, raw: parseRaw(r.raw) })) : rows;
-  return { rows: rows.length, truncated, candidates: eventHitCandidates({ id: `${entry.rowId}:${entry.document.id ?? title}`, title }, events) };
+  return { rows: rows.length, truncated, candidates: eventHitCandidates({ id: `${entry.rowId}:${entry.document.id ?? title}`, title }, events, dedupFields) };
 }
 
 function parseRaw(raw: unknown): unknown {

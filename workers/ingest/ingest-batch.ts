@@ -1,7 +1,7 @@
 /**
  * One ingest batch end to end: claim its id, parse every line, write raw + normalized + dead letters to R2,
  * then the rows and the batch record to D1 in one transaction, then feed identity events to each user's
- * Durable Object. The caller answers 2xx only after this returns, so an acknowledged batch is durable.
+ * Durable Object and run the real-time detection rules over the events. The caller answers 2xx only after this returns, so an acknowledged batch is durable.
  *
  * Idempotency: a retry (same body, or same Idempotency-Key) finds the completed batch record and returns its
  * result without writing anything; a retry of a batch that failed half-way reuses its R2 keys and its rows'
@@ -17,6 +17,7 @@ import { eventInsertStatements, existingEventUids, maxEventBytes } from '../../a
 import { IngestBatchesRepository } from '../../adapters/d1/ingest-batches-repository';
 import { writeBatchToLake } from '../../adapters/r2/lake-writer';
 import { sourceAdapters } from '../../adapters/sources';
+import { detectRealtime } from '../detect/realtime-detection';
 import type { Env } from '../env';
 import { ApiError } from '../errors';
 
@@ -33,7 +34,7 @@ export interface IngestResult {
 }
 
 /** Milliseconds spent per phase, reported in the `Server-Timing` header (and read by bench/). */
-export type IngestTimings = Partial<Record<'parse' | 'r2' | 'd1' | 'identity', number>>;
+export type IngestTimings = Partial<Record<'parse' | 'r2' | 'd1' | 'identity' | 'detect', number>>;
 
 export async function ingestBatch(
   env: Env,
@@ -135,6 +136,15 @@ export async function landBatch(
 
   await feedIdentityState(env, events);
   lap('identity');
+
+  // Real-time detection: single-event Sigma rules on the landed events. The batch is durable already; if this
+  // fails, the cron's sweep runs it again (hits are counted once), so the sender still gets its 2xx.
+  try {
+    await detectRealtime(env, batchId, events, new Date());
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', msg: 'real-time detection failed; the cron sweep will retry the batch', batchId, error: String(err) }));
+  }
+  lap('detect');
 
   const result = {
     batchId,

@@ -43,5 +43,10 @@ export function ruleView(row: RuleRow) {
     sigmaId: row.sigmaId,
     license: row.license,
     attribution: row.attribution,
+    tags: JSON.parse(row.tags) as string[],
+    dedupWindowMinutes: row.dedupWindowMinutes,
+    dedupFields: JSON.parse(row.dedupFields) as string[],
+    threshold: row.threshold,
+    realtime: row.realtime,
   };
 }

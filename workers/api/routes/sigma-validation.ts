@@ -14,6 +14,7 @@ export interface SigmaDerived {
   severity: RuleRow['severity'];
   querySql: string;
   sigmaId: string | null;
+  tags: readonly string[];
 }
 
 const candidate = '__candidate__';
@@ -40,6 +41,7 @@ export async function validateSigmaRule(db: D1Database, yaml: string, replacingR
     severity: severityOfLevel(main.document.level),
     querySql: entries.map((e) => `-- ${e.document.title}\n${e.query.sql}`).join(';\n\n'),
     sigmaId: main.document.id,
+    tags: main.document.tags,
   };
 }
 
