@@ -10,6 +10,7 @@ import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { exitCodes, processIo, type CliIo } from './cli-io';
 import { runLakeCommand } from './lake-command';
+import { runRoutingCommand } from './routing-command';
 import { runRulesCommand } from './rules-command';
 import { runSeedCommand } from './seed-command';
 import { runSigmaCommand } from './sigma-command';
@@ -32,6 +33,10 @@ const commands: Readonly<Record<string, Command>> = {
   sigma: {
     summary: 'Convert Sigma rules to SQL (D1, Athena, BigQuery, Synapse) or test a rule on events',
     run: runSigmaCommand,
+  },
+  routing: {
+    summary: 'Validate the alert routing document (config/routing.yml) or push it to a server',
+    run: runRoutingCommand,
   },
   lake: {
     summary: 'Print external-table DDL (Athena, BigQuery, Synapse) over the lake objects in R2',
