@@ -1,10 +1,13 @@
 /** The whole UI: the auth gate, then the shell with the page chosen by the current path. */
 import { useEffect } from 'react';
+import { AlertPage } from './alerts/alert-page';
 import { AlertsPage } from './alerts/alerts-page';
 import { ApmPage } from './apm/apm-page';
 import { AuthGate } from './auth/auth-gate';
 import { IdentitySearchPage } from './identity/identity-search-page';
 import { IdentityUserPage } from './identity/identity-user-page';
+import { IncidentPage } from './incidents/incident-page';
+import { IncidentsPage } from './incidents/incidents-page';
 import { PlaybooksPage } from './playbooks/playbooks-page';
 import { QueryPage } from './query/query-page';
 import { parseRoute, type AppRoute } from './router/app-routes';
@@ -43,6 +46,12 @@ function PageFor({ route }: { route: AppRoute }) {
       return <QueryPage />;
     case 'alerts':
       return <AlertsPage />;
+    case 'alert':
+      return <AlertPage key={route.id} alertId={route.id} />;
+    case 'incidents':
+      return <IncidentsPage />;
+    case 'incident':
+      return <IncidentPage key={route.id} incidentId={route.id} />;
     case 'rules':
       return <RulesPage />;
     case 'identity':
@@ -56,7 +65,7 @@ function PageFor({ route }: { route: AppRoute }) {
     case 'sources':
       return <SourcesPage />;
     case 'settings':
-      return <SettingsPage />;
+      return <SettingsPage section={route.section} />;
     case 'not-found':
       return (
         <>

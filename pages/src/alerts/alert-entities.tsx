@@ -1,10 +1,11 @@
-/** The users and IP addresses an alert is about, as compact chips. */
+/** The users, IP addresses and hosts an alert is about, as compact chips. */
 import type { Alert } from '../api/api-types';
 
 export function AlertEntities({ alert }: { alert: Alert }) {
   const users = alert.entities?.users ?? [];
   const ips = alert.entities?.ips ?? [];
-  if (users.length === 0 && ips.length === 0) return <span className="dim">—</span>;
+  const hosts = alert.entities?.hosts ?? [];
+  if (users.length === 0 && ips.length === 0 && hosts.length === 0) return <span className="dim">—</span>;
   return (
     <div className="entity-list">
       {users.map((user) => (
@@ -15,6 +16,11 @@ export function AlertEntities({ alert }: { alert: Alert }) {
       {ips.map((ip) => (
         <span key={`ip:${ip}`} className="entity mono" title="IP address">
           {ip}
+        </span>
+      ))}
+      {hosts.map((host) => (
+        <span key={`h:${host}`} className="entity mono" title="host">
+          {host}
         </span>
       ))}
     </div>

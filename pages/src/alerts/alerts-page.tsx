@@ -1,14 +1,13 @@
 /**
- * Alerts: the triage list from `GET /api/alerts`, filtered by status, with per-alert status changes
- * (`PATCH /api/alerts/:id`). Clicking a row shows the evidence rows the rule matched.
+ * Alerts: the triage list from `GET /api/alerts`, filtered by status, severity and how recently the alert was
+ * active. A row shows whether notifications are muted and the incident it belongs to; expanding it loads the
+ * full alert (evidence, lifecycle, delivery log) with its actions.
  */
 import { Fragment, useState } from 'react';
-import { ApiError, apiRequest, useApi } from '../api/api-client';
-import { alertStatuses, type Alert, type AlertStatus } from '../api/api-types';
-import { useSession } from '../auth/session-context';
-import { missingPermissionHint } from '../auth/permissions';
-import { AlertEntities } from './alert-entities';
-import { AlertEvidence } from './alert-evidence';
+import { useApi } from '../api/api-client';
+import { alertStatuses, severities, type Alert, type Severity } from '../api/api-types';
+import { alertPath, incidentPath } from '../router/app-routes';
+import { Link } from '../router/router';
 import { EmptyState } from '../ui/empty-state';
 import { ErrorBox } from '../ui/error-box';
 import { LoadingIndicator } from '../ui/loading-indicator';
@@ -16,39 +15,44 @@ import { PageHeader } from '../ui/page-header';
 import { SeverityBadge } from '../ui/severity-badge';
 import { StatusBadge } from '../ui/status-badge';
 import { Timestamp } from '../ui/timestamp';
-
-type StatusFilter = AlertStatus | 'all';
+import { AlertStatusButtons } from './alert-actions';
+import { MutedBadge } from './alert-badges';
+import { AlertChangeNotice, type AlertChange } from './alert-change';
+import { AlertDetailView, useAlertDetail } from './alert-detail';
+import { AlertEntities } from './alert-entities';
+import { alertListLimit, alertsQuery, sinceFor, timeRanges, type AlertFilters, type StatusFilter, type TimeRange } from './alert-filters';
 
 const columnCount = 8;
-
 const statusFilters: readonly StatusFilter[] = [...alertStatuses, 'all'];
-const alertActions: readonly { status: AlertStatus; label: string }[] = [
-  { status: 'acknowledged', label: 'Acknowledge' },
-  { status: 'closed', label: 'Close' },
-  { status: 'false_positive', label: 'False positive' },
-];
 
 export function AlertsPage() {
-  const { me } = useSession();
-  const [filter, setFilter] = useState<StatusFilter>('open');
+  const [filters, setFilters] = useState<AlertFilters>({ status: 'open', severities: [], range: 'all' });
+  const [since, setSince] = useState<string | null>(null);
   const [expandedId, setExpandedId] = useState<string | null>(null);
-  const [pendingId, setPendingId] = useState<string | null>(null);
-  const [actionError, setActionError] = useState<{ alertId: string; error: ApiError } | null>(null);
-  const query = filter === 'all' ? '/api/alerts?limit=100' : `/api/alerts?status=${filter}&limit=100`;
-  const { data, error, loading, reload } = useApi<{ alerts: Alert[] }>(query);
-  const writeHint = missingPermissionHint(me.role, 'alerts:write');
+  const [change, setChange] = useState<AlertChange | null>(null);
+  const { data, error, loading, reload } = useApi<{ alerts: Alert[] }>(alertsQuery(filters, since));
 
-  async function changeStatus(alert: Alert, status: AlertStatus) {
-    setPendingId(alert.id);
-    setActionError(null);
-    try {
-      await apiRequest<Alert>(`/api/alerts/${encodeURIComponent(alert.id)}`, { method: 'PATCH', body: { status } });
-      reload();
-    } catch (cause) {
-      if (cause instanceof ApiError) setActionError({ alertId: alert.id, error: cause });
-    } finally {
-      setPendingId(null);
-    }
+  function updateFilters(next: Partial<AlertFilters>) {
+    const merged = { ...filters, ...next };
+    setFilters(merged);
+    setSince(sinceFor(merged.range));
+    setExpandedId(null);
+  }
+
+  function refresh() {
+    const nextSince = sinceFor(filters.range);
+    if (nextSince === since) reload();
+    else setSince(nextSince);
+  }
+
+  function toggleSeverity(severity: Severity) {
+    const chosen = filters.severities.includes(severity) ? filters.severities.filter((s) => s !== severity) : [...filters.severities, severity];
+    updateFilters({ severities: chosen });
+  }
+
+  function changed(next: AlertChange) {
+    setChange(next);
+    reload();
   }
 
   const alerts = data?.alerts ?? [];
@@ -57,38 +61,74 @@ export function AlertsPage() {
     <>
       <PageHeader
         title="Alerts"
-        subtitle="Detections raised by the scheduled rules, deduplicated per rule and entity."
+        subtitle="Detections raised by the rules, deduplicated per rule and entity."
         actions={
           <>
             {loading && data && <LoadingIndicator inline label="Refreshing…" />}
-            <div className="segmented" role="group" aria-label="Status filter">
-              {statusFilters.map((status) => (
-                <button
-                  key={status}
-                  type="button"
-                  className={status === filter ? 'segment active' : 'segment'}
-                  aria-pressed={status === filter}
-                  onClick={() => {
-                    setFilter(status);
-                    setExpandedId(null);
-                  }}
-                >
-                  {status.replaceAll('_', ' ')}
-                </button>
-              ))}
-            </div>
-            <button type="button" className="button" onClick={reload}>
+            <button type="button" className="button" onClick={refresh}>
               Refresh
             </button>
           </>
         }
       />
+      <div className="filter-bar" data-testid="alert-filters">
+        <div className="segmented" role="group" aria-label="Status filter">
+          {statusFilters.map((status) => (
+            <button
+              key={status}
+              type="button"
+              className={status === filters.status ? 'segment active' : 'segment'}
+              aria-pressed={status === filters.status}
+              onClick={() => updateFilters({ status })}
+              data-testid={`status-filter-${status}`}
+            >
+              {status.replaceAll('_', ' ')}
+            </button>
+          ))}
+        </div>
+        <div className="severity-filter" role="group" aria-label="Severity filter">
+          {severities.map((severity) => {
+            const on = filters.severities.includes(severity);
+            return (
+              <button
+                key={severity}
+                type="button"
+                className={on ? `severity-toggle on severity-${severity}` : 'severity-toggle'}
+                aria-pressed={on}
+                onClick={() => toggleSeverity(severity)}
+                data-testid={`severity-filter-${severity}`}
+              >
+                {severity}
+              </button>
+            );
+          })}
+          {filters.severities.length > 0 && (
+            <button type="button" className="link-button small" onClick={() => updateFilters({ severities: [] })}>
+              any severity
+            </button>
+          )}
+        </div>
+        <div className="segmented" role="group" aria-label="Active within">
+          {timeRanges.map(({ range, label }) => (
+            <button
+              key={range}
+              type="button"
+              className={range === filters.range ? 'segment active' : 'segment'}
+              aria-pressed={range === filters.range}
+              onClick={() => updateFilters({ range: range as TimeRange })}
+              title={range === 'all' ? 'Any time' : `Active in the last ${label}`}
+              data-testid={`range-filter-${range}`}
+            >
+              {label}
+            </button>
+          ))}
+        </div>
+      </div>
+      {change && <AlertChangeNotice change={change} onDismiss={() => setChange(null)} linkToAlert />}
       {error && <ErrorBox error={error} />}
       {!data && loading && <LoadingIndicator label="Loading alerts…" />}
       {data && alerts.length === 0 && (
-        <EmptyState title={filter === 'all' ? 'No alerts yet' : `No ${filter.replaceAll('_', ' ')} alerts`}>
-          Alerts appear when an enabled detection rule matches ingested events.
-        </EmptyState>
+        <EmptyState title="No alerts match these filters">Alerts appear when an enabled detection rule matches ingested events.</EmptyState>
       )}
       {alerts.length > 0 && (
         <section className="panel">
@@ -99,10 +139,10 @@ export function AlertsPage() {
                   <th>Severity</th>
                   <th>Title / rule</th>
                   <th>Entities</th>
-                  <th>First seen</th>
                   <th>Last seen</th>
                   <th className="numeric">Count</th>
                   <th>Status</th>
+                  <th>Incident</th>
                   <th>Actions</th>
                 </tr>
               </thead>
@@ -115,6 +155,8 @@ export function AlertsPage() {
                         className={expanded ? 'clickable expanded' : 'clickable'}
                         onClick={() => setExpandedId(expanded ? null : alert.id)}
                         aria-expanded={expanded}
+                        data-testid="alert-row"
+                        data-severity={alert.severity}
                       >
                         <td>
                           <SeverityBadge severity={alert.severity} />
@@ -124,49 +166,41 @@ export function AlertsPage() {
                             {expanded ? '▾' : '▸'}
                           </span>
                           {alert.title}
-                          <div className="muted small alert-rule">rule: {alert.ruleName}</div>
+                          <div className="muted small alert-rule">
+                            rule: {alert.ruleName}
+                            {alert.occurrence > 1 && <> · occurrence #{alert.occurrence}</>}
+                          </div>
                         </td>
                         <td>
                           <AlertEntities alert={alert} />
-                        </td>
-                        <td>
-                          <Timestamp iso={alert.firstSeen} stacked />
                         </td>
                         <td>
                           <Timestamp iso={alert.lastSeen} stacked />
                         </td>
                         <td className="numeric">{alert.count.toLocaleString('en-US')}</td>
                         <td>
-                          <StatusBadge status={alert.status} />
+                          <div className="badge-stack">
+                            <StatusBadge status={alert.status} />
+                            {alert.mutedBy && <MutedBadge mutedBy={alert.mutedBy} />}
+                          </div>
+                        </td>
+                        <td onClick={(event) => event.stopPropagation()}>
+                          {alert.incidentId ? (
+                            <Link to={incidentPath(alert.incidentId)} className="mono small" title={alert.incidentId}>
+                              {shortId(alert.incidentId)}
+                            </Link>
+                          ) : (
+                            <span className="dim">—</span>
+                          )}
                         </td>
                         <td className="row-actions row-actions-wrap" onClick={(event) => event.stopPropagation()}>
-                          {alertActions
-                            .filter((action) => action.status !== alert.status)
-                            .map((action) => (
-                              <button
-                                key={action.status}
-                                type="button"
-                                className="button button-small"
-                                disabled={pendingId === alert.id || writeHint !== undefined}
-                                title={writeHint}
-                                onClick={() => void changeStatus(alert, action.status)}
-                              >
-                                {action.label}
-                              </button>
-                            ))}
+                          <AlertStatusButtons alert={alert} onChanged={changed} />
                         </td>
                       </tr>
-                      {actionError?.alertId === alert.id && (
-                        <tr className="detail-row">
-                          <td colSpan={columnCount}>
-                            <ErrorBox error={actionError.error} title="Could not change the alert" />
-                          </td>
-                        </tr>
-                      )}
                       {expanded && (
                         <tr className="detail-row">
                           <td colSpan={columnCount}>
-                            <AlertEvidence alert={alert} />
+                            <ExpandedAlert alert={alert} onChanged={changed} />
                           </td>
                         </tr>
                       )}
@@ -176,9 +210,33 @@ export function AlertsPage() {
               </tbody>
             </table>
           </div>
-          {alerts.length >= 100 && <div className="table-footnote muted small">Showing the first 100 alerts.</div>}
+          {alerts.length >= alertListLimit && <div className="table-footnote muted small">Showing the {alertListLimit} most recently active alerts.</div>}
         </section>
       )}
     </>
   );
+}
+
+function ExpandedAlert({ alert, onChanged }: { alert: Alert; onChanged: (change: AlertChange) => void }) {
+  const state = useAlertDetail(alert.id);
+  return (
+    <>
+      <div className="detail-links small">
+        <Link to={alertPath(alert.id)}>Open the alert’s page</Link>
+      </div>
+      <AlertDetailView
+        state={state}
+        listed={alert}
+        onChanged={(change) => {
+          state.detail.reload();
+          onChanged(change);
+        }}
+      />
+    </>
+  );
+}
+
+/** `inc_057940c5e242475f816f` → `inc_057940…`: enough to tell incidents apart in a column. */
+function shortId(id: string): string {
+  return id.length > 12 ? `${id.slice(0, 10)}…` : id;
 }

@@ -7,6 +7,9 @@
 
 export { roles, type Role } from '../../../core/auth/roles';
 import type { Role } from '../../../core/auth/roles';
+import type { NoiseField } from '../../../core/alerting/noise';
+
+export type { NoiseField };
 
 export const severities = ['critical', 'high', 'medium', 'low', 'info'] as const;
 export type Severity = (typeof severities)[number];
@@ -53,18 +56,196 @@ export interface Alert {
   severity: Severity;
   title: string;
   dedupKey: string;
-  entities: { users?: string[]; ips?: string[] };
+  entities: { users?: string[]; ips?: string[]; hosts?: string[] };
   firstSeen: string;
   lastSeen: string;
   count: number;
   status: AlertStatus;
+  assignee: string | null;
   evidence: unknown[];
+  /** The rule's tags (`attack.t1110`), which routes match on. */
+  tags: string[];
+  /** Sources of the events behind the alert. */
+  sources: string[];
+  /** 1 for the first alert on this dedup key; a hit after the dedup window (or after closing) opens the next. */
+  occurrence: number;
+  /** Why notifications are held back: a suppression id (`sup_…`), `maintenance:<id>` or `threshold`; null when not. */
+  mutedBy: string | null;
+  incidentId: string | null;
+  acknowledgedAt: string | null;
+  acknowledgedBy: string | null;
+  resolvedAt: string | null;
+  resolvedBy: string | null;
+  escalatedAt: string | null;
   createdAt: string;
   updatedAt: string;
   /** Licence of the rule that raised the alert, set with `ruleAttribution`. */
   ruleLicense: string | null;
   /** Author attribution of that rule (DRL 1.1 rules): messages based on its matches must keep it. */
   ruleAttribution: string | null;
+}
+
+export const deliveryStatuses = ['pending', 'sending', 'sent', 'failed'] as const;
+export type DeliveryStatus = (typeof deliveryStatuses)[number];
+
+/** One notification of an alert to one destination (a row of `alert_deliveries`). */
+export interface AlertDelivery {
+  id: string;
+  deliveryKey: string;
+  destinationId: string;
+  destinationType: string;
+  /** The lifecycle step told: `opened`, `acknowledged`, `resolved`, `escalated`, … */
+  kind: string;
+  /** The routing document's route that chose the destination. */
+  route: string;
+  status: DeliveryStatus;
+  attempts: number;
+  /** Not sent before this time (quiet hours, backoff). */
+  notBefore: string;
+  lastError: string | null;
+  /** The destination's id for what it created (PagerDuty dedup key, Jira issue, Slack message ts). */
+  externalId: string | null;
+  detail: string | null;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+}
+
+export const incidentStatuses = ['open', 'closed'] as const;
+export type IncidentStatus = (typeof incidentStatuses)[number];
+
+/** The alerts open on one entity, rolled up; the risk score is the sum of their severity points. */
+export interface Incident {
+  id: string;
+  entityKind: 'user' | 'ip';
+  entity: string;
+  status: IncidentStatus;
+  riskScore: number;
+  severity: Severity;
+  alertCount: number;
+  firstSeen: string;
+  lastSeen: string;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** `GET /api/alerts/:id`. */
+export interface AlertDetail {
+  alert: Alert;
+  hitsRecorded: number;
+  incident: Incident | null;
+  deliveries: AlertDelivery[];
+}
+
+/** `GET /api/incidents/:id`. */
+export interface IncidentDetail {
+  incident: Incident;
+  alerts: Alert[];
+}
+
+/**
+ * Normalized columns a rule may dedup or suppress on (core/alerting/noise). Listed here rather than imported
+ * so the UI bundle does not pull in zod; the record makes the compiler check the list is exactly the server's.
+ */
+const noiseFieldSet: Record<NoiseField, true> = {
+  actor: true,
+  src_ip: true,
+  target: true,
+  source: true,
+  action: true,
+  src_country: true,
+  service: true,
+  user_agent: true,
+  session_id: true,
+  actor_id: true,
+};
+export const noiseFields = Object.keys(noiseFieldSet) as NoiseField[];
+/** The fields the false-positive form and the suppression form offer first. */
+export const commonNoiseFields = ['actor', 'src_ip', 'target', 'source', 'action'] as const satisfies readonly NoiseField[];
+/** A suppression or a dedup key names at most this many fields. */
+export const maxNoiseFields = 3;
+
+export const suppressionStatuses = ['active', 'pending_review', 'rejected', 'revoked'] as const;
+export type SuppressionStatus = (typeof suppressionStatuses)[number];
+
+export interface Suppression {
+  id: string;
+  /** Only this rule's alerts, or every rule's when null. */
+  ruleId: string | null;
+  conditions: Partial<Record<NoiseField, string>>;
+  reason: string;
+  status: SuppressionStatus;
+  createdBy: string;
+  createdAt: string;
+  expiresAt: string;
+  reviewedBy: string | null;
+  reviewedAt: string | null;
+  /** The alert whose false-positive report proposed it. */
+  fromAlertId: string | null;
+  /** How many alerts it has muted. */
+  muted: number;
+}
+
+/** `POST /api/alerts/:id/false-positive`. */
+export interface FalsePositiveRequest {
+  reason: string;
+  fields: NoiseField[];
+  days: number;
+  ruleOnly: boolean;
+}
+
+export interface FalsePositiveResponse {
+  alert: Alert;
+  suppression: Suppression;
+}
+
+/** `POST /api/suppressions` (active at once: made by hand by a rules:write user). */
+export interface NewSuppression {
+  ruleId: string | null;
+  conditions: Partial<Record<NoiseField, string>>;
+  reason: string;
+  days: number;
+}
+
+export interface MaintenanceWindow {
+  id: string;
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  /** Empty: every rule. */
+  ruleIds: string[];
+  /** Empty: every source. */
+  sources: string[];
+  createdBy: string;
+  createdAt: string;
+}
+
+export interface NewMaintenanceWindow {
+  name: string;
+  startsAt: string;
+  endsAt: string;
+  ruleIds: string[];
+  sources: string[];
+}
+
+/** `GET /api/routing`: version 0 and null author when no document was ever saved. */
+export interface RoutingState {
+  document: Record<string, unknown>;
+  version: number;
+  updatedBy: string | null;
+  updatedAt: string | null;
+  /** `path: message` lines when the stored document no longer validates. */
+  problems: string[];
+  /** e.g. `secret HOOK_SECRET is not set (…)`. */
+  warnings: string[];
+}
+
+/** `PUT /api/routing` answer; a refusal is a 400 whose body carries `problems` beside `error`. */
+export interface RoutingSaved {
+  document: Record<string, unknown>;
+  version: number;
+  updatedAt: string;
+  warnings: string[];
 }
 
 export const ruleFormats = ['sql', 'sigma'] as const;
@@ -95,6 +276,43 @@ export interface DetectionRule {
   license: string | null;
   /** Author attribution the Detection Rule License requires to be shown with the rule. */
   attribution: string | null;
+  /** Routing tags (a Sigma rule's come from its YAML). */
+  tags: string[];
+  /** A hit within this long of an alert's last hit folds into it; later, a new alert opens. */
+  dedupWindowMinutes: number;
+  /** Fields naming one alert of the rule. */
+  dedupFields: NoiseField[];
+  /** Notify only once an alert has this many hits. */
+  threshold: number;
+  /** Single-event Sigma rules: also run on the ingest path (seconds), not only on the cron. */
+  realtime: boolean;
+}
+
+/** The noise and real-time settings `PATCH /api/rules/:id` accepts (each optional; none can be cleared). */
+export interface RuleNoisePatch {
+  dedupWindowMinutes?: number;
+  dedupFields?: NoiseField[];
+  threshold?: number;
+  realtime?: boolean;
+}
+
+/** One document of `POST /api/rules/:id/test` (a SQL rule has one; a Sigma rule one per YAML document). */
+export interface RuleTestDocument {
+  title: string;
+  kind?: 'rule' | 'correlation';
+  /** False for a Sigma base rule that only feeds a correlation. */
+  raisesAlerts?: boolean;
+  rows: number;
+  truncated: boolean;
+  /** How many alerts these rows would raise (after grouping by the dedup fields). */
+  alerts: number;
+  sample: Record<string, unknown>[];
+}
+
+export interface RuleTestResult {
+  window: { start: string; end: string };
+  durationMs: number;
+  documents: RuleTestDocument[];
 }
 
 export interface NewDetectionRule {

@@ -1,12 +1,13 @@
 /**
  * One detection rule in the Rules table: its format (and licence), schedule and last run, an enabled switch
  * (`PATCH /api/rules/:id`), and on click the description and SQL (for a Sigma rule, its YAML, compiled SQL and
- * attribution).
+ * attribution), its noise settings and a test run over the last day.
  */
 import { Fragment, useState } from 'react';
 import { ApiError, apiRequest } from '../api/api-client';
 import type { DetectionRule } from '../api/api-types';
 import { ErrorBox } from '../ui/error-box';
+import { RuleAlertingPanels } from './rule-alerting-panels';
 import { SigmaRuleDetail } from './sigma-rule-detail';
 import { SeverityBadge } from '../ui/severity-badge';
 import { StatusBadge } from '../ui/status-badge';
@@ -108,6 +109,7 @@ export function RuleRow({ rule, writeHint, onChanged }: { rule: DetectionRule; w
               {rule.description && <p>{rule.description}</p>}
               <pre className="sql-block mono">{rule.sql}</pre>
               {rule.lastError && <pre className="error-pre mono">{rule.lastError}</pre>}
+              <RuleAlertingPanels rule={rule} writeHint={writeHint} onChanged={onChanged} />
               <div className="muted small">
                 id <span className="mono">{rule.id}</span> · created <Timestamp iso={rule.createdAt} /> · updated{' '}
                 <Timestamp iso={rule.updatedAt} />

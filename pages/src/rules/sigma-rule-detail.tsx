@@ -1,6 +1,7 @@
 /**
  * The expanded view of a Sigma rule: its id, licence and attribution, the YAML and the D1 SQL compiled from it,
- * and "Edit YAML" (`PATCH /api/rules/:id` with `{yaml}`), whose refusals point at line and column.
+ * "Edit YAML" (`PATCH /api/rules/:id` with `{yaml}`), whose refusals point at line and column, and the noise
+ * settings and test run every rule has.
  *
  * The attribution is shown in full, never truncated: the Detection Rule License (SigmaHQ's rules) makes
  * displaying it a condition of use.
@@ -10,6 +11,7 @@ import { ApiError, apiRequest } from '../api/api-client';
 import type { DetectionRule, SigmaProblem } from '../api/api-types';
 import { CopyButton } from '../ui/copy-button';
 import { Timestamp } from '../ui/timestamp';
+import { RuleAlertingPanels } from './rule-alerting-panels';
 import { SigmaErrorBox, selectProblem } from './sigma-errors';
 
 export function SigmaRuleDetail({ rule, writeHint, onChanged }: { rule: DetectionRule; writeHint: string | undefined; onChanged: () => void }) {
@@ -118,6 +120,7 @@ export function SigmaRuleDetail({ rule, writeHint, onChanged }: { rule: Detectio
         </div>
       </div>
       {rule.lastError && <pre className="error-pre mono">{rule.lastError}</pre>}
+      <RuleAlertingPanels rule={rule} writeHint={writeHint} onChanged={onChanged} />
       <div className="muted small">
         id <span className="mono">{rule.id}</span> · created by {rule.createdBy} <Timestamp iso={rule.createdAt} /> · updated{' '}
         <Timestamp iso={rule.updatedAt} />
