@@ -11,7 +11,9 @@
 //
 // Environment: PORT (8787), MANTISSA_ADMIN_TOKEN (else generated once and kept in the state directory),
 // MANTISSA_DEMO=0 (start empty), MANTISSA_STATE_DIR (.wrangler/state), MANTISSA_DEMO_SEED (1),
-// MANTISSA_DEMO_USERS (50), MANTISSA_DEMO_DAYS (14).
+// MANTISSA_DEMO_USERS (50), MANTISSA_DEMO_DAYS (14), MANTISSA_DEV_VARS (extra Worker variables for this run, a JSON
+// object such as {"OUTBOUND_ALLOWLIST": "127.0.0.1:9000"}, passed to wrangler dev as --var; used by the benchmarks.
+// --var values are visible in the process list: keep real secrets in .dev.vars).
 import { spawn } from 'node:child_process';
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, statSync, writeFileSync } from 'node:fs';
@@ -60,7 +62,7 @@ if ((await quietTool('wrangler', ['d1', 'execute', 'DB', '--local', '--persist-t
 
 // 5. wrangler dev
 log(`starting wrangler dev on ${origin} …`);
-const wrangler = spawn('wrangler', ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', stateDir, '--show-interactive-dev-session=false'], {
+const wrangler = spawn('wrangler', ['dev', '--ip', '127.0.0.1', '--port', String(port), '--persist-to', stateDir, '--show-interactive-dev-session=false', ...devVarArgs()], {
   cwd: root,
   env: toolEnv({ CI: process.env.CI ?? '' }),
   stdio: ['ignore', 'pipe', 'pipe'],
@@ -122,6 +124,22 @@ if (demo && !existsSync(seededMarker)) {
 for (const expression of cronExpressions()) {
   new Cron(expression, { timezone: 'UTC', protect: true }, () => fireCron(expression));
   log(`firing cron "${expression}" locally on its schedule`);
+}
+
+function devVarArgs() {
+  const text = process.env.MANTISSA_DEV_VARS?.trim();
+  if (!text) return [];
+  let vars;
+  try {
+    vars = JSON.parse(text);
+  } catch (err) {
+    fail(`MANTISSA_DEV_VARS must be a JSON object of strings: ${err.message}`);
+  }
+  if (!vars || typeof vars !== 'object' || Array.isArray(vars)) fail('MANTISSA_DEV_VARS must be a JSON object of strings, e.g. {"OUTBOUND_ALLOWLIST": "127.0.0.1:9000"}.');
+  return Object.entries(vars).flatMap(([name, value]) => {
+    if (!/^[A-Za-z_][A-Za-z0-9_]*$/.test(name) || typeof value !== 'string') fail(`MANTISSA_DEV_VARS: "${name}" must be a variable name with a string value.`);
+    return ['--var', `${name}:${value}`];
+  });
 }
 
 function uiIsStale() {
