@@ -32,6 +32,7 @@ const expectedPermission: Record<string, Permission | 'any'> = {
   'GET /api/routing': 'routing:read',
   'PUT /api/routing': 'routing:manage',
   'POST /api/rules/:id/test': 'rules:read',
+  'GET /api/rules/:id/runs': 'rules:read',
   'GET /api/rules': 'rules:read',
   'POST /api/rules': 'rules:write',
   'POST /api/rules/convert': 'rules:read',

@@ -112,6 +112,23 @@ describe('scheduled detection', () => {
     expect(rows.results.find((r) => r.id === ruleId)!.last_run_status).toBe('ok');
   });
 
+  it('shows the execution history with rows read, rows returned, hits and errors', async () => {
+    const { status, body } = await callJson<{ runs: { status: string; windowStart: string; windowEnd: string; rowsRead: number; rows: number; hits: number; durationMs: number; error: string | null }[] }>(
+      'GET',
+      `/api/rules/${ruleId}/runs?limit=10`,
+      { token: tokens.viewer },
+    );
+    expect(status).toBe(200);
+    expect(body.runs).toHaveLength(3);
+    // Newest first; the first window found the six failures: the engine read at least those rows.
+    const first = body.runs.at(-1)!;
+    expect(first).toMatchObject({ status: 'ok', rows: 1, hits: 1, error: null });
+    expect(first.rowsRead).toBeGreaterThanOrEqual(6);
+    expect(body.runs[0]!.windowEnd > body.runs[1]!.windowEnd).toBe(true);
+    expect((await call('GET', '/api/rules/no-such-rule/runs', { token: tokens.viewer })).status).toBe(404);
+    expect((await call('GET', `/api/rules/${ruleId}/runs?limit=0`, { token: tokens.viewer })).status).toBe(400);
+  });
+
   it('lets responders acknowledge an alert and refuses viewers', async () => {
     const { body } = await callJson<{ alerts: { id: string }[] }>('GET', '/api/alerts', { token: tokens.viewer });
     const id = body.alerts[0]!.id;

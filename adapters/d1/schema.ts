@@ -76,6 +76,8 @@ export const ruleRuns = sqliteTable('rule_runs', {
   windowEnd: text('window_end').notNull(),
   status: text('status', { enum: ['ok', 'error'] }).notNull(),
   rows: integer('rows').notNull().default(0),
+  /** Rows the engine read (D1 meta.rows_read) across the window's queries. */
+  rowsRead: integer('rows_read').notNull().default(0),
   hits: integer('hits').notNull().default(0),
   error: text('error'),
 });

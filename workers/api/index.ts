@@ -18,6 +18,7 @@ import { registerPlaybookRunsList } from './routes/playbook-runs-list';
 import { registerRulesConvert } from './routes/rules-convert';
 import { registerRulesCreate } from './routes/rules-create';
 import { registerRulesList } from './routes/rules-list';
+import { registerRulesRuns } from './routes/rules-runs';
 import { registerRulesTest } from './routes/rules-test';
 import { registerRouting } from './routes/routing';
 import { registerRulesUpdate } from './routes/rules-update';
@@ -46,6 +47,7 @@ export function apiRoutes() {
     registerRulesCreate,
     registerRulesUpdate,
     registerRulesTest,
+    registerRulesRuns,
     registerIdentityUsersList,
     registerIdentityUserGet,
     registerPlaybookRunsList,

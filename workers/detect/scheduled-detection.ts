@@ -10,7 +10,7 @@ import { compileRuleBook, severityOfLevel, type BookEntry, type RuleBook } from 
 import { bindTimeWindow } from '../../core/sigma/sql/compile-sql';
 import { analystQueryPolicy } from '../../core/sql/query-policy';
 import { validateQuery } from '../../core/sql/validate-query';
-import { runReadQuery } from '../../adapters/d1/query-runner';
+import { runCountedQuery } from '../../adapters/d1/query-runner';
 import { RulesRepository, type RuleRow } from '../../adapters/d1/rules-repository';
 import type { Env } from '../env';
 import { recordHits, type SinkRule } from './alert-sink';
@@ -63,7 +63,7 @@ async function catchUpRule(env: Env, rules: RulesRepository, rule: RuleRow, now:
 
 async function runWindow(env: Env, rules: RulesRepository, rule: RuleRow, window: RuleWindow, now: Date): Promise<RuleRunSummary> {
   const started = Date.now();
-  const finish = async (status: 'ok' | 'error', rows: number, hits: number, error: string | null) => {
+  const finish = async (status: 'ok' | 'error', rows: number, hits: number, error: string | null, rowsRead = 0) => {
     await rules.recordRun(rule, {
       startedAt: now.toISOString(),
       durationMs: Date.now() - started,
@@ -71,6 +71,7 @@ async function runWindow(env: Env, rules: RulesRepository, rule: RuleRow, window
       windowEnd: window.end,
       status,
       rows,
+      rowsRead,
       hits,
       error,
     });
@@ -83,10 +84,10 @@ async function runWindow(env: Env, rules: RulesRepository, rule: RuleRow, window
   }
   try {
     const params = validated.params.map((p) => (p === 'window_start' ? window.start : window.end));
-    const result = await runReadQuery(env.DB, validated.sql, params, maxRowsPerRun);
-    const candidates = alertCandidates(rule, result.columns, result.rows, window);
+    const result = await runCountedQuery(env.DB, validated.sql, params, maxRowsPerRun);
+    const candidates = alertCandidates(rule, result.columns, result.rows.map((r) => result.columns.map((c) => r[c])), window);
     const { newAlerts } = await recordHits(env, sinkRule(rule, { name: rule.name, severity: rule.severity, hitScope: rule.id }), candidates, now);
-    await finish('ok', result.rows.length, candidates.length, result.truncated ? `more than ${maxRowsPerRun} rows; the rest were not alerted` : null);
+    await finish('ok', result.rows.length, candidates.length, result.truncated ? `more than ${maxRowsPerRun} rows; the rest were not alerted` : null, result.rowsRead);
     return { ruleId: rule.id, status: 'ok', hits: candidates.length, newAlerts };
   } catch (err) {
     const message = err instanceof Error ? err.message : String(err);
@@ -103,8 +104,9 @@ async function runSigmaWindow(env: Env, rules: RulesRepository, rule: RuleRow, w
   const started = Date.now();
   const problem = book?.problems.find((p) => p.rowId === rule.id);
   const entries = book?.entries.filter((e) => e.rowId === rule.id) ?? [];
+  let rowsRead = 0;
   const record = async (status: 'ok' | 'error', rows: number, hits: number, error: string | null) => {
-    await rules.recordRun(rule, { startedAt: now.toISOString(), durationMs: Date.now() - started, windowStart: window.start, windowEnd: window.end, status, rows, hits, error });
+    await rules.recordRun(rule, { startedAt: now.toISOString(), durationMs: Date.now() - started, windowStart: window.start, windowEnd: window.end, status, rows, rowsRead, hits, error });
   };
   if (problem || entries.length === 0) {
     const message = problem ? problem.errors.map((e) => e.message).join('; ') : 'the rule compiles to nothing';
@@ -119,6 +121,7 @@ async function runSigmaWindow(env: Env, rules: RulesRepository, rule: RuleRow, w
     for (const entry of entries) {
       const found = await runBookEntry(env, entry, window, JSON.parse(rule.dedupFields) as string[]);
       rows += found.rows;
+      rowsRead += found.rowsRead;
       if (found.truncated) notes.push(`${entry.document.title}: more than ${maxSigmaRowsPerWindow} rows; the rest were not alerted`);
       if (!entry.raisesAlerts) continue;
       hits += found.candidates.length;
@@ -155,22 +158,16 @@ async function runBookEntry(
   entry: BookEntry,
   window: RuleWindow,
   dedupFields: readonly string[],
-): Promise<{ rows: number; truncated: boolean; candidates: AlertCandidate[] }> {
+): Promise<{ rows: number; rowsRead: number; truncated: boolean; candidates: AlertCandidate[] }> {
   const query = bindTimeWindow(entry.query, window);
-  const limit = query.params.length + 1;
-  const { results } = await env.DB.prepare(`SELECT * FROM (\n${query.sql}\n) LIMIT ?${limit}`)
-    .bind(...query.params, maxSigmaRowsPerWindow + 1)
-    .all<Record<string, unknown>>();
-  const truncated = results.length > maxSigmaRowsPerWindow;
-  const rows = results.slice(0, maxSigmaRowsPerWindow);
+  const { columns, rows, truncated, rowsRead } = await runCountedQuery(env.DB, query.sql, query.params, maxSigmaRowsPerWindow);
   const title = entry.document.title;
   if (entry.document.kind === 'correlation' || entry.document.aggregation) {
-    const columns = rows.length > 0 ? Object.keys(rows[0]!) : [];
-    return { rows: rows.length, truncated, candidates: alertCandidates({ id: `${entry.rowId}:${entry.document.id ?? title}`, name: title }, columns, rows.map((r) => columns.map((c) => r[c])), window) };
+    return { rows: rows.length, rowsRead, truncated, candidates: alertCandidates({ id: `${entry.rowId}:${entry.document.id ?? title}`, name: title }, columns, rows.map((r) => columns.map((c) => r[c])), window) };
   }
   // Engines without some predicate (D1 has no REGEXP) select a superset: each row is confirmed exactly.
   const events = entry.confirm ? rows.filter((r) => entry.confirm!({ columns: r, raw: parseRaw(r.raw) })) : rows;
-  return { rows: rows.length, truncated, candidates: eventHitCandidates({ id: `${entry.rowId}:${entry.document.id ?? title}`, title }, events, dedupFields) };
+  return { rows: rows.length, rowsRead, truncated, candidates: eventHitCandidates({ id: `${entry.rowId}:${entry.document.id ?? title}`, title }, events, dedupFields) };
 }
 
 function parseRaw(raw: unknown): unknown {

@@ -251,6 +251,19 @@ export interface RoutingSaved {
 export const ruleFormats = ['sql', 'sigma'] as const;
 export type RuleFormat = (typeof ruleFormats)[number];
 
+/** One scheduled window of a rule (`GET /api/rules/:id/runs`). */
+export interface RuleRun {
+  startedAt: string;
+  durationMs: number;
+  windowStart: string;
+  windowEnd: string;
+  status: 'ok' | 'error';
+  rowsRead: number;
+  rows: number;
+  hits: number;
+  error: string | null;
+}
+
 export interface DetectionRule {
   id: string;
   name: string;
