@@ -111,6 +111,39 @@ try {
     await page.screenshot({ path: join(artifacts, 'alerts.png'), fullPage: false });
     check('the Alerts page lists the demo alerts', alertRows > 0, `${alertRows} rows`);
 
+    // An alert's own page: facts, evidence, the delivery log; Acknowledge changes its status for everyone.
+    const openAlert = (await api('/api/alerts?status=open&limit=50')).body.alerts.find((a) => a.count > 0);
+    if (openAlert) {
+      await page.goto(`${origin}/alerts/${encodeURIComponent(openAlert.id)}`);
+      const detail = page.getByTestId('alert-detail');
+      await detail.waitFor({ timeout: 15_000 });
+      await page.getByTestId('delivery-log').waitFor({ timeout: 15_000 });
+      const facts = await page.getByTestId('alert-facts').innerText();
+      await page.screenshot({ path: join(artifacts, 'alert-detail.png'), fullPage: true });
+      await detail.getByRole('button', { name: 'Acknowledge' }).first().click();
+      await page.getByTestId('alert-acknowledged').waitFor({ timeout: 15_000 });
+      const after = (await api(`/api/alerts/${encodeURIComponent(openAlert.id)}`)).body;
+      check(
+        'an alert’s page shows its facts and delivery log, and Acknowledge acknowledges it',
+        facts.length > 0 && after.status === 'acknowledged',
+        `${openAlert.title}: status ${after.status}`,
+      );
+    } else {
+      check('an alert’s page shows its facts and delivery log, and Acknowledge acknowledges it', false, 'no open alert in the demo');
+    }
+
+    await page.goto(`${origin}/incidents`);
+    await page.getByTestId('incidents-table').waitFor({ timeout: 15_000 });
+    const incidentsListed = await page.getByTestId('incident-row').count();
+    const incidentsStored = (await api('/api/incidents')).body.incidents.length;
+    await page.screenshot({ path: join(artifacts, 'incidents.png'), fullPage: false });
+    check('the Incidents page lists the incidents alerts rolled up into', incidentsListed > 0 && incidentsListed === incidentsStored, `${incidentsListed} listed / ${incidentsStored} stored`);
+
+    await page.goto(`${origin}/settings/routing`);
+    await page.getByTestId('routing-panel').waitFor({ timeout: 15_000 });
+    await page.screenshot({ path: join(artifacts, 'routing.png'), fullPage: false });
+    check('the Routing settings page loads', (await page.getByTestId('routing-panel').innerText()).length > 0);
+
     // Rules: the Sigma rules `npm start` imported from rules/sigma are listed, and one expands to its YAML.
     const storedSigma = (await api('/api/rules')).body.rules.filter((r) => r.format === 'sigma').length;
     await page.goto(`${origin}/rules`);
@@ -127,6 +160,10 @@ try {
       storedSigma > 0 && listedSigma === storedSigma && /^logsource:/m.test(ruleYaml) && /^detection:/m.test(ruleYaml) && /SELECT/.test(compiledSql),
       `${listedSigma} listed / ${storedSigma} stored Sigma rules`,
     );
+    const runsTable = page.getByTestId('rule-runs-table').first();
+    await runsTable.waitFor({ timeout: 15_000 });
+    const runRows = await runsTable.locator('tbody tr').count();
+    check('an expanded rule shows its run history (windows, rows read, hits)', runRows > 0, `${runRows} runs`);
 
     // New rule → Sigma: an unknown field is refused at its line and column; clicking the error selects it.
     const title = `E2E Okta admin privilege granted ${Date.now()}`;
