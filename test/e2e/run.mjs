@@ -121,7 +121,9 @@ try {
       const facts = await page.getByTestId('alert-facts').innerText();
       await page.screenshot({ path: join(artifacts, 'alert-detail.png'), fullPage: true });
       await detail.getByRole('button', { name: 'Acknowledge' }).first().click();
-      await page.getByTestId('alert-acknowledged').waitFor({ timeout: 15_000 });
+      // The facts show who acknowledged once the PATCH has landed and the page reloaded the alert.
+      const acknowledgedBy = page.getByTestId('alert-acknowledged').first();
+      await page.waitForFunction((el) => el && !/^\s*—\s*$/.test(el.textContent ?? ''), await acknowledgedBy.elementHandle(), { timeout: 15_000 });
       const after = (await api(`/api/alerts/${encodeURIComponent(openAlert.id)}`)).body;
       check(
         'an alert’s page shows its facts and delivery log, and Acknowledge acknowledges it',
