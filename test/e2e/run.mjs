@@ -124,7 +124,7 @@ try {
       // The facts show who acknowledged once the PATCH has landed and the page reloaded the alert.
       const acknowledgedBy = page.getByTestId('alert-acknowledged').first();
       await page.waitForFunction((el) => el && !/^\s*—\s*$/.test(el.textContent ?? ''), await acknowledgedBy.elementHandle(), { timeout: 15_000 });
-      const after = (await api(`/api/alerts/${encodeURIComponent(openAlert.id)}`)).body;
+      const after = (await api(`/api/alerts/${encodeURIComponent(openAlert.id)}`)).body.alert;
       check(
         'an alert’s page shows its facts and delivery log, and Acknowledge acknowledges it',
         facts.length > 0 && after.status === 'acknowledged',
