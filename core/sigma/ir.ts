@@ -25,6 +25,8 @@ export interface SourceLocation {
 export type Pattern = readonly PatternPart[];
 export type PatternPart = { readonly kind: 'text'; readonly text: string } | { readonly kind: 'anyChars' } | { readonly kind: 'oneChar' };
 
+export type TimePart = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year';
+
 /** What one value of a detection item tests a field for. */
 export type Predicate =
   /** Equality with wildcards (contains/startswith/endswith included). */
@@ -41,6 +43,11 @@ export type Predicate =
   | { readonly kind: 'null' }
   /** The `exists` modifier. */
   | { readonly kind: 'exists'; readonly value: boolean }
+  /**
+   * The Sigma 2.1 time modifiers: a part of the field's time value compared with a number, as SQLite's
+   * `CAST(strftime(…) AS INTEGER)` reads it (semantics and numbering: match/sqlite-time.ts).
+   */
+  | { readonly kind: 'timePart'; readonly part: TimePart; readonly op: 'eq' | 'lt' | 'lte' | 'gt' | 'gte'; readonly value: number }
   /** The `fieldref` modifier: compares with another field of the same event. */
   | { readonly kind: 'fieldref'; readonly field: string; readonly position: 'equals' | 'startswith' | 'endswith' | 'contains'; readonly cased: boolean };
 
@@ -109,7 +116,8 @@ export type CorrelationType =
   | 'value_median';
 
 export interface CorrelationCondition {
-  readonly op: 'lt' | 'lte' | 'gt' | 'gte' | 'eq';
+  /** `neq` (Sigma 2.1): the count (or aggregate) differs from the value. */
+  readonly op: 'lt' | 'lte' | 'gt' | 'gte' | 'eq' | 'neq';
   readonly value: number;
   /** value_count / value_sum / value_avg / value_percentile / value_median: the field aggregated. */
   readonly field: string | null;

@@ -51,7 +51,7 @@ export interface FiringGroup {
 }
 
 function evalOp(op: CorrelationCondition['op'], a: number, b: number): boolean {
-  return op === 'lt' ? a < b : op === 'lte' ? a <= b : op === 'gt' ? a > b : op === 'gte' ? a >= b : a === b;
+  return op === 'lt' ? a < b : op === 'lte' ? a <= b : op === 'gt' ? a > b : op === 'gte' ? a >= b : op === 'neq' ? a !== b : a === b;
 }
 
 function aliasFor(corr: SigmaCorrelationIR, group: string, ref: string, item: CorrelationInput): string {
@@ -124,7 +124,7 @@ function percentile(values: number[], fraction: number): number {
 export function windows(corr: SigmaCorrelationIR, lookup: Lookup, rows: readonly EventRow[]): FiringWindow[] {
   const events = memberEvents(corr, lookup, rows);
   const span = corr.timespanMs;
-  const last = corr.rules.length - 1;
+  const chains = orderedChains(corr);
   const byGroup = new Map<string, MemberEvent[]>();
   for (const e of events) {
     const list = byGroup.get(key(e.groups)) ?? [];
@@ -134,38 +134,88 @@ export function windows(corr: SigmaCorrelationIR, lookup: Lookup, rows: readonly
   const out: FiringWindow[] = [];
   for (const groupEvents of byGroup.values()) {
     const anchors = new Map<string, MemberEvent>();
-    for (const e of groupEvents) if (corr.type !== 'temporal_ordered' || e.r === last) anchors.set(`${e.ms}|${e.t}`, e);
-    for (const anchor of anchors.values()) {
+    const anchorRules = new Map<string, Set<number>>();
+    for (const e of groupEvents) {
+      if (corr.type === 'temporal_ordered' && !chains.some((c) => c.at(-1) === e.r)) continue;
+      anchors.set(`${e.ms}|${e.t}`, e);
+      anchorRules.set(`${e.ms}|${e.t}`, (anchorRules.get(`${e.ms}|${e.t}`) ?? new Set()).add(e.r));
+    }
+    for (const [at, anchor] of anchors) {
       const inWindow = groupEvents.filter((e) => e.ms > anchor.ms - span && e.ms <= anchor.ms);
-      const fired = evaluateWindow(corr, anchor, inWindow);
+      const fired =
+        corr.type === 'temporal_ordered' ? evaluateOrdered(corr, chains, anchor, anchorRules.get(at)!, inWindow) : evaluateWindow(corr, inWindow);
       if (fired) out.push({ groups: anchor.groups, t: anchor.t, ms: anchor.ms, ...fired });
     }
   }
   return out;
 }
 
-function evaluateWindow(corr: SigmaCorrelationIR, anchor: MemberEvent, inWindow: readonly MemberEvent[]): { firstT: string; n: number; value: number } | null {
-  const { op, value: threshold } = corr.condition;
-  const earliest = (list: readonly MemberEvent[]) => list.map((e) => e.ft).sort()[0]!;
-  if (corr.type === 'temporal_ordered') {
+/**
+ * The rule sequences whose in-order occurrence counts for temporal_ordered: the spec counts the different rules
+ * matching, in the listed order. A gte/gt condition met by fewer rules than listed: every in-order subsequence
+ * with at least that many rules (rules may be skipped); otherwise all the rules.
+ */
+function orderedChains(corr: SigmaCorrelationIR): number[][] {
+  const n = corr.rules.length;
+  const all = Array.from({ length: n }, (_v, i) => i);
+  const { op, value } = corr.condition;
+  const fewest = op === 'gte' ? Math.max(1, Math.ceil(value)) : op === 'gt' ? Math.max(1, Math.floor(value) + 1) : n;
+  if (fewest >= n) return [all];
+  const out: number[][] = [];
+  const extend = (chain: number[], next: number) => {
+    if (chain.length >= fewest) out.push(chain);
+    for (let r = next; r < n && chain.length + (n - r) >= fewest; r++) extend([...chain, r], r + 1);
+  };
+  extend([], 0);
+  return out;
+}
+
+/**
+ * A window of temporal_ordered anchored at events of `anchorRules`: for each rule sequence ending with one of
+ * them, events of its rules in that order (equal times allowed) inside the window; the count is the longest
+ * such sequence.
+ */
+function evaluateOrdered(
+  corr: SigmaCorrelationIR,
+  chains: readonly number[][],
+  anchor: MemberEvent,
+  anchorRules: ReadonlySet<number>,
+  inWindow: readonly MemberEvent[],
+): { firstT: string; n: number; value: number } | null {
+  type Fired = { firstT: string; n: number; value: number };
+  let best = null as Fired | null;
+  for (const chain of chains) {
+    if (!anchorRules.has(chain.at(-1)!)) continue;
     // Forward scan: the earliest possible event of each rule, at or after the previous one.
     let at = -Infinity;
-    for (let r = 0; r < corr.rules.length; r++) {
+    let complete = true;
+    for (const r of chain) {
       const next = inWindow.filter((e) => e.r === r && e.ms >= at && e.ms <= anchor.ms).sort((a, b) => a.ms - b.ms)[0];
-      if (!next) return null;
+      if (!next) {
+        complete = false;
+        break;
+      }
       at = next.ms;
     }
+    if (!complete) continue;
     // first_seen: the first event behind the latest chain that ends at the anchor.
     let bound = anchor.ms;
-    let first: MemberEvent[] = [];
-    for (let r = corr.rules.length - 2; r >= 0; r--) {
-      const candidates = inWindow.filter((e) => e.r === r && e.ms <= bound);
+    let first: MemberEvent[] = inWindow.filter((e) => e.r === chain[0] && e.ms === anchor.ms);
+    for (let j = chain.length - 2; j >= 0; j--) {
+      const candidates = inWindow.filter((e) => e.r === chain[j] && e.ms <= bound);
       bound = Math.max(...candidates.map((e) => e.ms));
       first = candidates.filter((e) => e.ms === bound);
     }
-    const n = corr.rules.length;
-    return evalOp(op, n, threshold) ? { firstT: first.map((e) => e.ft).sort()[0] ?? anchor.ft, n, value: n } : null;
+    const firstT = first.map((e) => e.ft).sort()[0] ?? anchor.ft;
+    const n = chain.length;
+    best = best ? { firstT: firstT < best.firstT ? firstT : best.firstT, n: Math.max(n, best.n), value: Math.max(n, best.value) } : { firstT, n, value: n };
   }
+  return best && evalOp(corr.condition.op, best.value, corr.condition.value) ? best : null;
+}
+
+function evaluateWindow(corr: SigmaCorrelationIR, inWindow: readonly MemberEvent[]): { firstT: string; n: number; value: number } | null {
+  const { op, value: threshold } = corr.condition;
+  const earliest = (list: readonly MemberEvent[]) => list.map((e) => e.ft).sort()[0]!;
   let agg: number | null;
   let counted = inWindow;
   switch (corr.type) {
@@ -178,6 +228,8 @@ function evaluateWindow(corr: SigmaCorrelationIR, anchor: MemberEvent, inWindow:
     case 'temporal':
       agg = new Set(inWindow.map((e) => e.r)).size;
       break;
+    case 'temporal_ordered':
+      return null; // evaluateOrdered
     case 'value_sum':
     case 'value_avg': {
       const values = inWindow.flatMap((e) => (typeof e.v === 'number' ? [e.v] : []));

@@ -9,7 +9,7 @@
  * rule's first test of them (so conjunctions are reached), each candidate with random other values, fieldref
  * pairs built from each other, and random combinations. Deterministic (seeded PRNG): the same events each run.
  */
-import type { Pattern, Predicate, SigmaDocumentIR } from '../ir';
+import type { Pattern, Predicate, SigmaDocumentIR, TimePart } from '../ir';
 import { cidrRange, foldCase } from '../match/semantics';
 import { fieldPredicates, type FieldKind, type FieldTable } from './field-table';
 
@@ -151,6 +151,95 @@ function numberValues(n: number): FieldValue[] {
 
 const booleanTexts = ['true', 'false', 'TRUE', 'False', '1', '0', 'yes', ''];
 
+/**
+ * Instants (epoch ms) whose time part is `value` (UTC), at the edges of what holds it: several years (each starts
+ * on another weekday), the start and the end of a day; none when no date of years 0–9999 has it.
+ */
+function instantsWithPart(part: TimePart, value: number): number[] {
+  const out: number[] = [];
+  const bases: readonly (readonly [number, number, number, number, number, number])[] = [
+    [2024, 2, 10, 12, 30, 15],
+    [2023, 11, 31, 23, 59, 59],
+    [2025, 0, 1, 0, 0, 0],
+    // Years starting on the other weekdays (2024: Monday, 2025: Wednesday, 2023: Sunday).
+    ...(part === 'week' ? [2019, 2026, 2021, 2022].map((y) => [y, 0, 1, 0, 0, 0] as const) : []),
+  ];
+  for (const [year, month, day, h, m, sec] of bases) {
+    const at = new Date(Date.UTC(year, month, day, h, m, sec));
+    switch (part) {
+      case 'minute':
+        at.setUTCMinutes(value);
+        break;
+      case 'hour':
+        at.setUTCHours(value);
+        break;
+      case 'day':
+        at.setUTCMonth(1, value);
+        break;
+      case 'week': {
+        // %W: week 1 starts on the year's first Monday; the Monday and the Sunday of week `value`.
+        at.setUTCMonth(0, 1);
+        const firstMonday = 1 + ((8 - at.getUTCDay()) % 7);
+        at.setUTCDate(firstMonday + (value - 1) * 7);
+        out.push(at.getTime() + 6 * 86_400_000 + 86_399_000);
+        break;
+      }
+      case 'month':
+        at.setUTCMonth(value - 1, 15);
+        break;
+      case 'year':
+        at.setUTCFullYear(value);
+        break;
+    }
+    out.push(at.getTime());
+  }
+  return out.filter((ms) => {
+    const y = new Date(ms).getUTCFullYear();
+    return y >= 0 && y <= 9999;
+  });
+}
+
+const pad = (n: number, width = 2) => String(n).padStart(width, '0');
+
+/** An instant written the ways SQLite (and the lake engines) may or may not read it. */
+function timeTexts(ms: number): FieldValue[] {
+  const at = new Date(ms);
+  const date = `${pad(at.getUTCFullYear(), 4)}-${pad(at.getUTCMonth() + 1)}-${pad(at.getUTCDate())}`;
+  const hm = `${pad(at.getUTCHours())}:${pad(at.getUTCMinutes())}`;
+  const hms = `${hm}:${pad(at.getUTCSeconds())}`;
+  const shifted = new Date(ms + (5 * 60 + 30) * 60_000);
+  const local = `${pad(shifted.getUTCFullYear(), 4)}-${pad(shifted.getUTCMonth() + 1)}-${pad(shifted.getUTCDate())}T${pad(shifted.getUTCHours())}:${pad(shifted.getUTCMinutes())}:00+05:30`;
+  const julianDay = ms / 86_400_000 + 2440587.5;
+  return [
+    `${date}T${hms}.000Z`,
+    `${date}T${hms}`,
+    `${date} ${hm}`,
+    `${date}T${hm}Z`,
+    `${date}t${hms}Z`,
+    `${date}T${hms}.123456Z`,
+    local,
+    date,
+    `${date}Z`,
+    ` ${date}`,
+    hm,
+    julianDay,
+    String(julianDay),
+    Math.floor(ms / 1000),
+  ];
+}
+
+/** Times whose part is at, below and above the value, in many forms, and texts that are no time at all. */
+function timePartValues(predicate: Extract<Predicate, { kind: 'timePart' }>): FieldValue[] {
+  const out: FieldValue[] = [];
+  for (const v of [predicate.value, predicate.value - 1, predicate.value + 1]) {
+    for (const ms of instantsWithPart(predicate.part, v)) out.push(...timeTexts(ms));
+  }
+  // Two digits of the value: impossible dates SQLite rolls over, hour 24, a bare time, no time, the bare number.
+  const n = pad(Math.abs(predicate.value) % 100);
+  out.push(`2023-02-31T${n}:00:00`, `2024-04-31 10:${n}`, `2024-01-${n} 24:00`, `${n}:00`, 'not a time', '', predicate.value);
+  return out;
+}
+
 function predicateValues(predicate: Predicate, kind: FieldKind): FieldValue[] {
   switch (predicate.kind) {
     case 'pattern':
@@ -170,6 +259,8 @@ function predicateValues(predicate: Predicate, kind: FieldKind): FieldValue[] {
       return [ABSENT, null, 'x', '', 0];
     case 'fieldref':
       return ['valueA', 'VALUEA', 'valueAB', 'xvalueA', ''];
+    case 'timePart':
+      return timePartValues(predicate);
   }
 }
 
@@ -194,6 +285,11 @@ function satisfyingValue(predicate: Predicate, kind: FieldKind): FieldValue {
       return predicate.value ? 'x' : ABSENT;
     case 'fieldref':
       return 'valueA';
+    case 'timePart': {
+      const v = predicate.op === 'gt' ? predicate.value + 1 : predicate.op === 'lt' ? predicate.value - 1 : predicate.value;
+      const [ms] = instantsWithPart(predicate.part, v);
+      return ms === undefined ? 'not a time' : new Date(ms).toISOString();
+    }
   }
 }
 

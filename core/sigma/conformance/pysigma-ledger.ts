@@ -58,10 +58,6 @@ const fails = (reason: string, more: Omit<LedgerEntry, 'outcome' | 'reason'> = {
 
 // ---- reasons used more than once -------------------------------------------------------------------------
 
-const timeParts = fails(
-  'Sigma 2.1 time-part modifiers (minute, hour, day, week, month, year) are refused: the IR has no predicate for a part of a timestamp (parse/modifiers.ts).',
-  { ours: refuses('unsupported_feature') },
-);
 const keywordsSupported =
   'pySigma refuses keywords (full-text search) here; ours searches them in the message column, then the raw record as received, in every dialect.';
 const weCompileAllCorrelations =
@@ -72,13 +68,13 @@ const wholeSet = explained(
   'pySigma’s SQLite correlation aggregates all of a group’s events at once and ignores the timespan (temporal: the whole group must fit in one timespan), and keeps a NULL group; ours slides a window of the timespan over each group and leaves out events without a group value.',
   { difference: { model: 'whole-set' } },
 );
-const orderedCount = fails(
-  'temporal_ordered with a count below the number of rules (gte: 2 of 3 rules): the spec allows it, ours refuses it (an ordered chain needs every rule; compile-correlation.ts).',
-  { ours: refuses('unsupported_feature') },
-);
 const extendedTemporal = explained(
   'pySigma’s extended temporal correlation (a boolean expression over rule names as the condition, no rules list) is not in the Sigma specification; ours refuses it.',
   { ours: refuses('schema') },
+);
+const regexPlaceholders = explained(
+  '`re|expand`: both expand the placeholder inside the regex, but pySigma inserts each value as regex source (its `.*` and `\\b` are regex syntax), while ours reads the values as Sigma strings, as plain expand does, and inserts the regex matching each (literal text escaped, `*` as `.*`): here pat.*tern/foo\\bar matches a literal "pat." then anything, then "tern/foo\\bar". endswith after re changes nothing in either (pySigma adds `.*`).',
+  { placeholders: { test: ['pat.*tern/foo\\bar', 'pat.*te\\\\rn/foo\\bar'] } },
 );
 const outputFormat = (name: string) => explained(pipelineOnly(`the ${name} output format`));
 const backendOption = (name: string) => explained(pipelineOnly(`the backend option ${name}`));
@@ -121,12 +117,12 @@ export const pySigmaLedger: Readonly<Record<VectorBackend, Readonly<Record<strin
       test_sqlite_zircolite_output_eventid_from_multiple_selections: outputFormat('Zircolite (channel and EventID lists)'),
       test_sqlite_fieldref_equals: agree,
       test_sqlite_fieldref_multiple_values: agree,
-      test_sqlite_timestamp_hour: timeParts,
-      test_sqlite_timestamp_minute: timeParts,
-      test_sqlite_timestamp_day: timeParts,
-      test_sqlite_timestamp_week: timeParts,
-      test_sqlite_timestamp_month: timeParts,
-      test_sqlite_timestamp_year: timeParts,
+      test_sqlite_timestamp_hour: agree,
+      test_sqlite_timestamp_minute: agree,
+      test_sqlite_timestamp_day: agree,
+      test_sqlite_timestamp_week: agree,
+      test_sqlite_timestamp_month: agree,
+      test_sqlite_timestamp_year: agree,
       test_sqlite_compare_gt: agree,
       test_sqlite_compare_gte: agree,
       test_sqlite_compare_lt: agree,
@@ -279,12 +275,12 @@ export const pySigmaLedger: Readonly<Record<VectorBackend, Readonly<Record<strin
       test_compare_gte: agree,
       test_compare_lt: agree,
       test_compare_lte: agree,
-      test_timestamp_hour: timeParts,
-      test_timestamp_minute: timeParts,
-      test_timestamp_day: timeParts,
-      test_timestamp_week: timeParts,
-      test_timestamp_month: timeParts,
-      test_timestamp_year: timeParts,
+      test_timestamp_hour: agree,
+      test_timestamp_minute: agree,
+      test_timestamp_day: agree,
+      test_timestamp_week: agree,
+      test_timestamp_month: agree,
+      test_timestamp_year: agree,
       test_null_value: agree,
       test_exists_true: agree,
       test_exists_false: agree,
@@ -319,9 +315,7 @@ export const pySigmaLedger: Readonly<Record<VectorBackend, Readonly<Record<strin
       test_all_endswith_modifier: agree,
       test_correlation_temporal_ordered: agree,
       test_correlation_value_count_with_groupby: agree,
-      test_correlation_condition_neq: fails('The Sigma 2.1 `neq` correlation condition is refused (parse-correlation.ts): the compiler has no not-equal comparison for windows.', {
-        ours: refuses('unsupported_feature'),
-      }),
+      test_correlation_condition_neq: agree,
       test_clickdetect_required_fields: outputFormat('ClickDetect'),
       test_clickdetect_rule_contains_sql: outputFormat('ClickDetect'),
       test_certutil_decode_rule: agree,
@@ -439,14 +433,8 @@ export const pySigmaLedger: Readonly<Record<VectorBackend, Readonly<Record<strin
       test_convert_value_regex_unbound_flag_prefix: agree,
       test_convert_value_regex_unbound_flag_explicit: agree,
       test_convert_value_regex_unbound_not_escaped_escape: agree,
-      test_convert_value_regex_placeholder_value_list: fails(
-        '`re|expand`: ours takes a regex exactly as written and refuses expand after re; pySigma expands placeholders inside the regex.',
-        { ours: refuses('invalid_modifier_use') },
-      ),
-      test_convert_value_regex_placeholder_value_list_endswith: fails(
-        '`re|expand|endswith`: ours takes a regex exactly as written and refuses expand after re; pySigma expands placeholders inside the regex.',
-        { ours: refuses('invalid_modifier_use') },
-      ),
+      test_convert_value_regex_placeholder_value_list: regexPlaceholders,
+      test_convert_value_regex_placeholder_value_list_endswith: regexPlaceholders,
       test_convert_value_cidr_wildcard_native_ipv4: agree,
       test_convert_value_cidr_wildcard_native_ipv6: agree,
       test_convert_value_cidr_wildcard_native_template_network_prefixlen_ipv4: agree,
@@ -526,7 +514,7 @@ export const pySigmaLedger: Readonly<Record<VectorBackend, Readonly<Record<strin
       test_convert_not_cidr: agree,
       test_convert_not_and_group: agree,
       test_convert_not_or_group: agree,
-      test_convert_timestamp_part_modifiers: timeParts,
+      test_convert_timestamp_part_modifiers: agree,
       test_finish_query_regular_rule: explained(pipelineOnly('query finalization (a search(…) wrapper)')),
       test_finish_query_regular_rule_with_multiple_conditions: explained(pipelineOnly('query finalization (a search(…) wrapper)')),
       test_backend_output_format_list_of_dict: outputFormat('list-of-dict'),
@@ -545,7 +533,7 @@ export const pySigmaLedger: Readonly<Record<VectorBackend, Readonly<Record<strin
       test_temporal_correlation_multi_rule_with_typing_expression: agree,
       test_temporal_correlation_multi_rule_with_referenced_rules_fields: agree,
       test_referenced_rule_expression_used_but_not_defined: weAcceptCorrelation('a referenced-rule expression template'),
-      test_temporal_ordered_correlation_multi_rule_with_condition_and_field_normalization: orderedCount,
+      test_temporal_ordered_correlation_multi_rule_with_condition_and_field_normalization: agree,
       test_correlation_timespan_in_seconds: agree,
       test_correlation_no_aggregation_expression: agree,
       test_correlation_generate_rule: agree,
@@ -554,7 +542,9 @@ export const pySigmaLedger: Readonly<Record<VectorBackend, Readonly<Record<strin
       test_correlation_method_not_supported: weAcceptCorrelation('the requested correlation method'),
       test_correlation_method_no_supported_for_correlation_type: weAcceptCorrelation('the requested correlation method'),
       test_correlation_type_not_supported: weAcceptCorrelation('event_count'),
-      test_correlation_normalization_not_supported: orderedCount,
+      test_correlation_normalization_not_supported: explained(
+        'pySigma’s test backend is configured without correlation field normalization (aliases) and refuses; ours compiles the aliases in every dialect (temporal_ordered, 2 of 3 rules in order).',
+      ),
       test_correlation_query_postprocessing: explained(pipelineOnly('correlation query postprocessing')),
       test_correlation_subqueries_finalization: explained(pipelineOnly('correlation subquery finalization')),
       test_value_sum_correlation_single_rule_with_grouping: agree,

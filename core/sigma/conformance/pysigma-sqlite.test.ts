@@ -99,7 +99,7 @@ function wholeSetGroups(corr: SigmaCorrelationIR, converted: ConvertedYaml, rows
   });
   const fires = new Set<string>();
   const { op, value: threshold } = corr.condition;
-  const holds = (x: number) => (op === 'lt' ? x < threshold : op === 'lte' ? x <= threshold : op === 'gt' ? x > threshold : op === 'gte' ? x >= threshold : x === threshold);
+  const holds = (x: number) => (op === 'lt' ? x < threshold : op === 'lte' ? x <= threshold : op === 'gt' ? x > threshold : op === 'gte' ? x >= threshold : op === 'neq' ? x !== threshold : x === threshold);
   for (const [key, events] of groups) {
     const values = events.map((e) => (valueColumn ? e.row[valueColumn] : null)).filter((v): v is string | number => v !== null);
     const numbers = values.map(Number);

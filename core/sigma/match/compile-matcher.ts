@@ -20,6 +20,7 @@ import { RE2JS } from 're2js';
 import { lakeColumnTypes } from '../../lake/external-table-ddl';
 import type { FieldTarget, JsonPathStep, Pattern, Predicate, ResolvedExpr, ResolvedRule } from '../ir';
 import { cidrRange, foldCase, ipv6InRange, needsStrictFold, numberOf, parseIpv4, parseIpv6, textOf } from './semantics';
+import { sqliteTimePart } from './sqlite-time';
 import { compileWildcard, literalOf, type TextTest } from './wildcard';
 
 export interface MatchableEvent {
@@ -192,6 +193,18 @@ function cidrTest(predicate: Extract<Predicate, { kind: 'cidr' }>): ValueTest {
   };
 }
 
+/** A part of the value's time, as D1's `CAST(strftime(…) AS INTEGER)` reads the value's text (sqlite-time.ts). */
+function timePartTest(predicate: Extract<Predicate, { kind: 'timePart' }>): ValueTest {
+  const { part, value: n } = predicate;
+  const compare = { eq: (x: number) => x === n, lt: (x: number) => x < n, lte: (x: number) => x <= n, gt: (x: number) => x > n, gte: (x: number) => x >= n }[predicate.op];
+  return (value) => {
+    const t = textOf(value);
+    if (t === undefined) return false;
+    const x = sqliteTimePart(t, part);
+    return x !== undefined && compare(x);
+  };
+}
+
 function fieldrefTest(predicate: Extract<Predicate, { kind: 'fieldref' }>, refTargets: readonly FieldTarget[] | undefined): ValueTest {
   const probes = (refTargets ?? [{ kind: 'json', path: [{ key: predicate.field, array: false }] } satisfies FieldTarget]).map(targetProbe);
   const norm = predicate.cased ? (t: string) => t : foldCase;
@@ -244,6 +257,8 @@ export function predicateTest(predicate: Predicate, refTargets?: readonly FieldT
       }
       break;
     }
+    case 'timePart':
+      return timePartTest(predicate);
     case 'null':
       return (value) => value === undefined || value === null;
     case 'exists':

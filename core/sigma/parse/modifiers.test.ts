@@ -239,7 +239,7 @@ describe('re', () => {
   });
 
   it.each([
-    ['re|contains', 'cannot follow re'],
+    ['re|exists', "'exists' cannot follow re"],
     ['contains|re', 're must be the first'],
     ['i', 'only applies after re'],
     ['re|cased', 'cased has no meaning'],
@@ -354,6 +354,30 @@ describe('expand', () => {
   it('refuses placeholders when no values were supplied', () => {
     expect(errors("u|expand: '%Admins%'")).toMatchObject([{ code: 'invalid_value', message: expect.stringContaining('no placeholder values were supplied') }]);
   });
+
+  const re = (source: string): Predicate => ({ kind: 'regex', source, flags: { i: false, m: false, s: false } });
+
+  it('expands placeholders inside a regex, each value as the regex matching that Sigma string', () => {
+    expect(condition("u|re|expand: '^%Admins%@%Domain%$'", { placeholders })).toEqual(
+      or(match('u', re('^root@corp\\.example$')), match('u', re('^adm_(?s:.*)@corp\\.example$'))),
+    );
+  });
+
+  it('escapes regex syntax in values and keeps an escaped \\% of the regex', () => {
+    const values = { p: ['a.b(c)|d\\*', 'x?y'] };
+    expect(condition("u|re|expand: '\\%%p%'", { placeholders: values })).toEqual(
+      or(match('u', re('\\%a\\.b\\(c\\)\\|d\\*')), match('u', re('\\%x(?s:.)y'))),
+    );
+  });
+
+  it('refuses an unknown placeholder inside a regex', () => {
+    expect(errors("u|re|expand: '%Nope%'", { placeholders })).toMatchObject([{ code: 'invalid_value', message: expect.stringContaining('%Nope%') }]);
+  });
+
+  it('accepts contains/startswith/endswith after re as changing nothing, with a warning', () => {
+    expect(condition("u|re|endswith: 'a+'")).toEqual(match('u', re('a+')));
+    expect(warnings("u|re|contains: 'a+'")).toEqual([expect.stringContaining('changes nothing')]);
+  });
 });
 
 describe('neq', () => {
@@ -370,8 +394,36 @@ describe('unknown and unsupported modifiers', () => {
   it('reports every unknown modifier of a rule', () => {
     expect(errors('f|foo: x\ng|bar: y').map((e) => e.message)).toEqual(["'f|foo': unknown modifier 'foo'", "'g|bar': unknown modifier 'bar'"]);
   });
+});
 
-  it('refuses the time modifiers as unsupported', () => {
-    expect(errors('t|hour: 3')).toMatchObject([{ code: 'unsupported_feature', message: expect.stringContaining("'hour'") }]);
+describe('time modifiers (spec 2.1)', () => {
+  const part = (p: string, value: number, op = 'eq'): Predicate => ({ kind: 'timePart', part: p, op, value }) as Predicate;
+
+  it.each(['minute', 'hour', 'day', 'week', 'month', 'year'])('reads %s as a part of the date compared with a number', (name) => {
+    expect(condition(`timestamp|${name}: 5`)).toEqual(match('timestamp', part(name, 5)));
+  });
+
+  it('combines with one comparison, in either order', () => {
+    expect(condition('t|minute|gt: 7')).toEqual(match('t', part('minute', 7, 'gt')));
+    expect(condition('t|lte|week: 10')).toEqual(match('t', part('week', 10, 'lte')));
+  });
+
+  it('takes a list (OR), all (AND) and neq (NOT)', () => {
+    expect(condition('t|hour:\n    - 1\n    - 2')).toEqual(or(match('t', part('hour', 1)), match('t', part('hour', 2))));
+    expect(condition('t|hour|neq: 1')).toEqual({ kind: 'not', item: match('t', part('hour', 1)) });
+  });
+
+  it('refuses text, fractions, other modifiers and two parts', () => {
+    expect(errors("t|hour: '3'")).toMatchObject([{ code: 'invalid_modifier_use', message: expect.stringContaining('not a string') }]);
+    expect(errors('t|hour: 3.5')).toMatchObject([{ code: 'invalid_value', message: expect.stringContaining('whole number') }]);
+    expect(errors('t|hour|contains: 3')).toMatchObject([{ code: 'invalid_modifier_use', message: expect.stringContaining("not 'contains'") }]);
+    expect(errors('t|hour|gt|lt: 3')).toMatchObject([{ code: 'invalid_modifier_use' }]);
+    expect(errors('t|hour|cased: 3')).toMatchObject([{ code: 'invalid_modifier_use' }]);
+    expect(errors('t|hour|day: 3')).toMatchObject([{ code: 'invalid_modifier_use', message: expect.stringContaining('one time modifier') }]);
+  });
+
+  it('warns on a value outside the spec range', () => {
+    expect(warnings('t|month: 13')).toEqual([expect.stringContaining('month is a number from 1 to 12')]);
+    expect(warnings('t|year: 1')).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@
  * `exists` and the comparisons stand alone; i/m/s only follow `re`; encodings only take text without wildcards;
  * `fieldref` combines with contains/startswith/endswith/cased in either order.
  */
-import type { Expr, Pattern, PatternPart, Predicate, SourceLocation } from '../ir';
+import type { Expr, Pattern, PatternPart, Predicate, SourceLocation, TimePart } from '../ir';
 import { parseCidr } from './cidr';
 import type { SigmaErrorCode } from './diagnostics';
 import { base64, base64Offsets, byteString, bytesOfByteString, utf16Bytes, utf16LeByteOrderMark, utf8Bytes } from './encodings';
@@ -42,21 +42,23 @@ export const modifierNames = [
   'cased',
   'expand',
   'neq',
+  'minute',
+  'hour',
+  'day',
+  'week',
+  'month',
+  'year',
 ] as const;
 export type ModifierName = (typeof modifierNames)[number];
 
 /** Other spellings of the same modifier (spec: `wide` is utf16le; pySigma: long names of the regex flags). */
 const aliases: Readonly<Record<string, ModifierName>> = { wide: 'utf16le', ignorecase: 'i', multiline: 'm', dotall: 's' };
 
-/** Spec 2.1 time modifiers: the IR has no predicate for a part of a timestamp. */
-const timeModifiers: ReadonlySet<string> = new Set(['minute', 'hour', 'day', 'week', 'month', 'year']);
-
 export type ModifierLookup = { readonly name: ModifierName } | { readonly code: SigmaErrorCode; readonly message: string };
 
 export function lookupModifier(text: string): ModifierLookup {
   const name = (modifierNames as readonly string[]).includes(text) ? (text as ModifierName) : aliases[text];
   if (name) return { name };
-  if (timeModifiers.has(text)) return { code: 'unsupported_feature', message: `modifier '${text}' (a part of a timestamp) is not supported` };
   return { code: 'unknown_modifier', message: `unknown modifier '${text}'` };
 }
 
@@ -92,7 +94,8 @@ type Val =
   | { readonly t: 'cidr'; readonly version: 4 | 6; readonly network: string; readonly prefix: number }
   | { readonly t: 'cmp'; readonly op: 'lt' | 'lte' | 'gt' | 'gte'; readonly value: number }
   | { readonly t: 'exists'; readonly value: boolean }
-  | { readonly t: 'fieldref'; readonly field: string; readonly start: boolean; readonly end: boolean };
+  | { readonly t: 'fieldref'; readonly field: string; readonly start: boolean; readonly end: boolean }
+  | { readonly t: 'time'; readonly part: TimePart; readonly op: 'eq' | 'lt' | 'lte' | 'gt' | 'gte'; readonly value: number };
 
 type Fail = { readonly fail: true; readonly code: SigmaErrorCode; readonly message: string };
 
@@ -103,6 +106,18 @@ const listModifiers: ReadonlySet<ModifierName> = new Set(['all', 'neq', 'cased']
 const positionModifiers: ReadonlySet<ModifierName> = new Set(['contains', 'startswith', 'endswith']);
 const compareModifiers: ReadonlySet<ModifierName> = new Set(['gt', 'gte', 'lt', 'lte']);
 const regexFlagModifiers: ReadonlySet<ModifierName> = new Set(['i', 'm', 's']);
+/** Spec 2.1 time modifiers: a part of a date value, compared with a number (alone or with gt/gte/lt/lte). */
+const timeModifiers: ReadonlySet<ModifierName> = new Set(['minute', 'hour', 'day', 'week', 'month', 'year']);
+
+/** The spec's range of each time part (modifiers appendix, "Time Modifiers"); year has none. */
+const timePartRanges: Readonly<Record<TimePart, readonly [number, number] | null>> = {
+  minute: [0, 59],
+  hour: [0, 23],
+  day: [1, 31],
+  week: [1, 52],
+  month: [1, 12],
+  year: null,
+};
 
 /**
  * Checks the combination of modifiers before any value is looked at; returns the modifiers that transform
@@ -116,11 +131,10 @@ function planModifiers(field: string | null, modifiers: readonly ModifierName[])
 
   if (has('re')) {
     if (chain[0] !== 're') return fail('invalid_modifier_use', `'${chainText}': re must be the first value modifier (it takes the value as written)`);
-    const after = chain.slice(1).filter((m) => !regexFlagModifiers.has(m));
-    if (after.length > 0) {
-      const hint = positionModifiers.has(after[0] as ModifierName) ? ' (a regex already matches anywhere in the value: use .* or ^/$ in the pattern)' : '';
-      return fail('invalid_modifier_use', `'${chainText}': '${after[0]}' cannot follow re${hint}`);
-    }
+    // After re: its flags, expand (placeholders inside the regex) and the position modifiers, which change
+    // nothing on a regex that already matches anywhere in the value (pySigma adds `.*`, the same thing).
+    const after = chain.slice(1).filter((m) => !regexFlagModifiers.has(m) && m !== 'expand' && !positionModifiers.has(m));
+    if (after.length > 0) return fail('invalid_modifier_use', `'${chainText}': '${after[0]}' cannot follow re`);
     if (has('cased')) return fail('invalid_modifier_use', `'${chainText}': cased has no meaning for re (regexes are case-sensitive unless |i is given)`);
     return chain;
   }
@@ -136,6 +150,17 @@ function planModifiers(field: string | null, modifiers: readonly ModifierName[])
     if (field === null) return needsField('exists');
     if (modifiers.length !== 1) return fail('invalid_modifier_use', `'${chainText}': exists cannot be combined with other modifiers`);
     return chain;
+  }
+  const times = chain.filter((m) => timeModifiers.has(m));
+  if (times.length > 0) {
+    if (field === null) return needsField(times[0]!);
+    if (times.length > 1) return fail('invalid_modifier_use', `'${chainText}': one time modifier per item (${times.join(', ')} given)`);
+    const compares = chain.filter((m) => compareModifiers.has(m));
+    const other = chain.find((m) => !timeModifiers.has(m) && !compareModifiers.has(m));
+    if (other || compares.length > 1 || has('cased')) {
+      return fail('invalid_modifier_use', `'${chainText}': ${times[0]} only combines with one of gt, gte, lt, lte (and all, neq), not '${other ?? (has('cased') ? 'cased' : compares[1])}'`);
+    }
+    return [times[0]!, ...compares];
   }
   const compare = chain.find((m) => compareModifiers.has(m));
   if (compare) {
@@ -180,6 +205,8 @@ function describeValue(val: Val): string {
       return 'an exists test';
     case 'fieldref':
       return 'a field reference';
+    case 'time':
+      return 'a time part';
   }
 }
 
@@ -206,6 +233,10 @@ function applyModifier(modifier: ModifierName, val: Val, context: ItemContext, w
     case 'contains':
     case 'startswith':
     case 'endswith': {
+      if (val.t === 're') {
+        warn(`${modifier} after re changes nothing: a regex already matches anywhere in the value (use ^ or $ to anchor it)`);
+        return [val];
+      }
       if (val.t === 'fieldref') {
         return [{ ...val, start: val.start || modifier !== 'endswith', end: val.end || modifier !== 'startswith' }];
       }
@@ -246,6 +277,7 @@ function applyModifier(modifier: ModifierName, val: Val, context: ItemContext, w
       return expanded.map((parts) => ({ ...text, parts }));
     }
     case 'expand': {
+      if (val.t === 're') return expandRegexPlaceholders(val, context);
       const text = textOnly(modifier, val);
       if (isFail(text)) return text;
       return expandPlaceholders(text, context);
@@ -279,10 +311,23 @@ function applyModifier(modifier: ModifierName, val: Val, context: ItemContext, w
       if (hasWildcards(val.parts) || val.raw.trim() === '') return fail('invalid_value', `fieldref needs a field name without wildcards, not '${val.raw}'`);
       return [{ t: 'fieldref', field: val.raw, start: false, end: false }];
     }
+    case 'minute':
+    case 'hour':
+    case 'day':
+    case 'week':
+    case 'month':
+    case 'year': {
+      if (val.t !== 'num') return fail('invalid_modifier_use', `${modifier} compares a part of a date with a number, not ${describeValue(val)}`);
+      if (!Number.isInteger(val.value)) return fail('invalid_value', `${modifier} compares with a whole number, not ${val.source}`);
+      const range = timePartRanges[modifier];
+      if (range && (val.value < range[0] || val.value > range[1])) warn(`${modifier} is a number from ${range[0]} to ${range[1]}; ${val.value} is outside that range`);
+      return [{ t: 'time', part: modifier, op: 'eq', value: val.value }];
+    }
     case 'gt':
     case 'gte':
     case 'lt':
     case 'lte': {
+      if (val.t === 'time') return [{ ...val, op: modifier }];
       if (val.t !== 'num') return fail('invalid_modifier_use', `${modifier} compares with a number, not ${describeValue(val)}`);
       return [{ t: 'cmp', op: modifier, value: val.value }];
     }
@@ -382,6 +427,52 @@ function expandPlaceholders(val: Extract<Val, { t: 'str' }>, context: ItemContex
   return expanded.map((parts) => ({ ...val, parts }));
 }
 
+/** RE2 text matching a Sigma string: literal text escaped, `*` any characters, `?` one (newlines included). */
+function regexOfSigmaString(value: string): string {
+  return parseSigmaString(value)
+    .map((p) => (p.kind === 'text' ? p.text.replace(/[\\.+*?()|[\]{}^$]/g, (c) => `\\${c}`) : p.kind === 'anyChars' ? '(?s:.*)' : '(?s:.)'))
+    .join('');
+}
+
+/**
+ * expand on a regex (`re|expand`): each `%name%` in the regex becomes each value supplied for the placeholder.
+ * The values are Sigma strings, as for plain expand, so they go in as the regex that matches them (literal text
+ * escaped, wildcards as `.*` / `.`): a value never turns into regex syntax. An escaped `\%` stays as written.
+ */
+function expandRegexPlaceholders(val: Extract<Val, { t: 're' }>, context: ItemContext): Val[] | Fail {
+  let sources: string[] = [''];
+  const source = val.source;
+  for (let i = 0; i < source.length; ) {
+    if (source[i] === '\\' && i + 1 < source.length) {
+      sources = sources.map((s) => s + source.slice(i, i + 2));
+      i += 2;
+      continue;
+    }
+    const match = source[i] === '%' ? placeholderName.exec(source.slice(i)) : null;
+    if (!match) {
+      const ch = source[i]!;
+      sources = sources.map((s) => s + ch);
+      i += 1;
+      continue;
+    }
+    const name = match[1] as string;
+    const values = context.placeholders?.[name];
+    if (values === undefined) {
+      return fail(
+        'invalid_value',
+        context.placeholders === undefined
+          ? `placeholder %${name}% needs a value but no placeholder values were supplied`
+          : `unknown placeholder %${name}%: no values were supplied for it`,
+      );
+    }
+    if (sources.length * values.length > maxAlternatives) return fail('invalid_value', `expanding %${name}% gives more than ${maxAlternatives} alternatives`);
+    const options = values.map(regexOfSigmaString);
+    sources = sources.flatMap((s) => options.map((o) => s + o));
+    i += match[0].length;
+  }
+  return sources.map((s) => ({ ...val, source: s }));
+}
+
 /**
  * Rules spec, "Keywords search": a keyword is searched for across the entire event, so it may stand anywhere
  * in the event's text (as every pySigma backend with full-text search reads it: Databricks' contains,
@@ -419,6 +510,9 @@ function toPredicate(val: Val, cased: boolean, keyword: boolean): Predicate | Fa
       return { kind: 'compare', op: val.op, value: val.value };
     case 'exists':
       return { kind: 'exists', value: val.value };
+    case 'time':
+      if (keyword) return fail('invalid_modifier_use', `${val.part} needs a field: it cannot be used on keywords`);
+      return { kind: 'timePart', part: val.part, op: val.op, value: val.value };
     case 'fieldref': {
       const position = val.start && val.end ? 'contains' : val.start ? 'startswith' : val.end ? 'endswith' : 'equals';
       return { kind: 'fieldref', field: val.field, position, cased };

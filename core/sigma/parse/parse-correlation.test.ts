@@ -64,6 +64,11 @@ describe('correlation types', () => {
     expect([c.type, c.condition]).toEqual([type, { op: 'lt', value: 5, field: 'User', percentile: null }]);
   });
 
+  it('reads the neq condition (Sigma 2.1)', () => {
+    const c = only(correlation('type: event_count\nrules: [r]\ntimespan: 1m\ncondition:\n    neq: 5'));
+    expect(c.condition).toEqual({ op: 'neq', value: 5, field: null, percentile: null });
+  });
+
   it('reads value_percentile with its percentile', () => {
     const c = only(correlation('type: value_percentile\nrules: [r]\ngroup-by: [a]\ntimespan: 15m\ncondition:\n    field: Latency\n    percentile: 95\n    gte: 500'));
     expect(c.condition).toEqual({ op: 'gte', value: 500, field: 'Latency', percentile: 95 });
@@ -111,7 +116,6 @@ describe('correlation errors', () => {
     ['type: event_count\nrules: [r]\ntimespan: 1m\ncondition:\n    gt: many', 'schema', 'gt must be a number', 7, 13],
     ['type: event_count\nrules: [r]\ntimespan: 1m\ncondition:\n    over: 1', 'schema', "unknown key 'over'", 7, 9],
     ['type: event_count\nrules: [r]\ntimespan: 1m\ncondition:\n    gt: 100\n    lte: 200', 'unsupported_feature', 'range condition', 7, 9],
-    ['type: event_count\nrules: [r]\ntimespan: 1m\ncondition:\n    neq: 1', 'unsupported_feature', 'neq', 7, 9],
     ['type: value_count\nrules: [r]\ntimespan: 1m\ncondition:\n    field: [a, b]\n    gt: 1', 'unsupported_feature', 'several fields', 7, 16],
     ['type: temporal\nrules: [a, b]\ntimespan: 1m\ncondition: a and b', 'unsupported_feature', 'expression', 6, 16],
     ['type: temporal\nrules: [a, b]\ntimespan: 1m\naliases:\n    ip:\n        c: src', 'correlation', "maps rule 'c'", 8, 13],

@@ -44,8 +44,8 @@ const correlationDocumentSchema = z.looseObject({
 });
 
 const valueTypes: ReadonlySet<CorrelationType> = new Set(['value_count', 'value_sum', 'value_avg', 'value_percentile', 'value_median']);
-const conditionOps = ['gt', 'gte', 'lt', 'lte', 'eq'] as const;
-const conditionKeys: ReadonlySet<string> = new Set([...conditionOps, 'neq', 'field', 'percentile']);
+const conditionOps = ['gt', 'gte', 'lt', 'lte', 'eq', 'neq'] as const;
+const conditionKeys: ReadonlySet<string> = new Set([...conditionOps, 'field', 'percentile']);
 
 const asList = (value: string | readonly string[] | null | undefined): string[] => (value === null || value === undefined ? [] : typeof value === 'string' ? [value] : [...value]);
 
@@ -127,10 +127,7 @@ function parseCorrelationCondition(input: YamlDocument, type: CorrelationType, r
     const scalarValue = entry.value && isScalar(entry.value) ? entry.value.value : undefined;
     const location = locateNode(input.source, entry.value ?? entry.keyNode);
     if (!conditionKeys.has(entry.key)) {
-      addError(diagnostics, 'schema', `correlation.condition: unknown key '${entry.key}' (expected gt, gte, lt, lte, eq, field or percentile)`, locateNode(input.source, entry.keyNode));
-      failed = true;
-    } else if (entry.key === 'neq') {
-      addError(diagnostics, 'unsupported_feature', 'the neq correlation condition is not supported', locateNode(input.source, entry.keyNode));
+      addError(diagnostics, 'schema', `correlation.condition: unknown key '${entry.key}' (expected gt, gte, lt, lte, eq, neq, field or percentile)`, locateNode(input.source, entry.keyNode));
       failed = true;
     } else if (entry.key === 'field') {
       const fields = fieldList(input, entry.value);
@@ -158,7 +155,7 @@ function parseCorrelationCondition(input: YamlDocument, type: CorrelationType, r
   }
   if (failed) return null;
   if (ops.length === 0) {
-    addError(diagnostics, 'schema', 'correlation.condition needs one of gt, gte, lt, lte or eq', where());
+    addError(diagnostics, 'schema', 'correlation.condition needs one of gt, gte, lt, lte, eq or neq', where());
     return null;
   }
   if (ops.length > 1) {

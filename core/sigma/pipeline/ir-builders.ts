@@ -14,6 +14,7 @@ import type {
   SigmaCorrelationIR,
   SigmaRuleIR,
   SourceLocation,
+  TimePart,
 } from '../ir';
 
 export const at = (line = 1, column = 1, file = 'test.yml'): SourceLocation => ({ file, line, column });
@@ -64,6 +65,8 @@ export const isNull = (field: string): Expr => match(field, { kind: 'null' });
 export const exists = (field: string, value = true): Expr => match(field, { kind: 'exists', value });
 export const fieldref = (field: string, other: string, position: 'equals' | 'startswith' | 'endswith' | 'contains' = 'equals', cased = false): Expr =>
   match(field, { kind: 'fieldref', field: other, position, cased });
+export const timePart = (field: string, part: TimePart, value: number, op: 'eq' | 'lt' | 'lte' | 'gt' | 'gte' = 'eq'): Expr =>
+  match(field, { kind: 'timePart', part, op, value });
 export const keyword = (value: string, cased = false): Expr => ({ kind: 'keyword', predicate: { kind: 'pattern', pattern: pattern(value), cased } });
 export const and = (...items: Expr[]): Expr => ({ kind: 'and', items });
 export const or = (...items: Expr[]): Expr => ({ kind: 'or', items });

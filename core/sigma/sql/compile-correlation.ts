@@ -82,7 +82,37 @@ interface Plan {
   readonly spanMs: number | null;
   readonly outputNames: readonly string[];
   readonly members: readonly Member[];
+  /**
+   * temporal_ordered: the rule sequences (member indexes, in the listed order) whose in-order occurrence fires
+   * a window — every rule, or (a condition met by fewer rules, `gte: 2` of 3) every subsequence long enough.
+   */
+  readonly orderedChains: readonly (readonly number[])[];
   readonly location: SourceLocation | null;
+}
+
+/** Sequences of ordered chains a correlation may compile to (the SQL grows with each). */
+const maxOrderedChains = 64;
+
+/** How many subsequences of n elements have at least `min` of them (sums of binomial coefficients). */
+function subsequenceCount(n: number, min: number): number {
+  let total = 0;
+  let choose = 1; // C(n, 0)
+  for (let k = 0; k <= n; k++) {
+    if (k >= min) total += choose;
+    choose = (choose * (n - k)) / (k + 1);
+  }
+  return total;
+}
+
+/** Every subsequence of 0…n−1 (in order) with at least `min` elements (visiting only prefixes that can get there). */
+function subsequences(n: number, min: number): number[][] {
+  const out: number[][] = [];
+  const extend = (seq: number[], next: number) => {
+    if (seq.length >= min) out.push(seq);
+    for (let i = next; i < n && seq.length + (n - i) >= min; i++) extend([...seq, i], i + 1);
+  };
+  extend([], 0);
+  return out;
 }
 
 const reservedOutputs = new Set(['first_seen', 'last_seen', 'count', 'value']);
@@ -92,7 +122,7 @@ function lookup(rules: RulesByIdOrName, ref: string): CorrelationInput | undefin
 }
 
 function evalOp(op: Op, a: number, b: number): boolean {
-  return op === 'lt' ? a < b : op === 'lte' ? a <= b : op === 'gt' ? a > b : op === 'gte' ? a >= b : a === b;
+  return op === 'lt' ? a < b : op === 'lte' ? a <= b : op === 'gt' ? a > b : op === 'gte' ? a >= b : op === 'neq' ? a !== b : a === b;
 }
 
 function sanitizeName(name: string): string {
@@ -162,9 +192,24 @@ function planCorrelation(corr: SigmaCorrelationIR, ctx: PlanContext): Plan | nul
   const needsField = kind === 'distinct' || kind === 'sum' || kind === 'avg' || kind === 'percentile';
   if (needsField && !condition.field) return error('correlation', `Correlation "${label}" (${corr.type}) needs condition.field.`);
   if (!Number.isFinite(condition.value)) return error('correlation', `Correlation "${label}" has a non-numeric condition.`);
-  if (kind === 'ordered' && !evalOp(condition.op, condition.value, corr.rules.length)) {
-    // The ordered chain needs every rule; "n of m rules in order" is not something Sigma defines.
-    return error('unsupported_feature', `Correlation "${label}" (temporal_ordered) must be satisfied by all ${corr.rules.length} rules in order.`);
+  // temporal_ordered counts the rules that occur in the listed order (spec: the count of different rules, which
+  // "behaves like temporal" and "in addition" must appear in order). A gte/gt condition that fewer rules meet
+  // fires on the longest in-order run of at least that many rules, skipped rules allowed.
+  let orderedChains: number[][] = [];
+  if (kind === 'ordered') {
+    const n = corr.rules.length;
+    const upward = condition.op === 'gte' || condition.op === 'gt';
+    const fewest = upward ? Math.max(1, condition.op === 'gte' ? Math.ceil(condition.value) : Math.floor(condition.value) + 1) : n;
+    if (upward && fewest < n) {
+      const count = subsequenceCount(n, fewest);
+      if (count > maxOrderedChains) {
+        return error('unsupported_feature', `Correlation "${label}" (temporal_ordered) would compile ${count} rule sequences; at most ${maxOrderedChains} are supported.`);
+      }
+      orderedChains = subsequences(n, fewest);
+    } else if (evalOp(condition.op, n, condition.value)) orderedChains = [Array.from({ length: n }, (_v, i) => i)];
+    else {
+      return error('unsupported_feature', `Correlation "${label}" (temporal_ordered): only a count of at least some of the ${n} rules (gte, gt), or all of them, can be met in order.`);
+    }
   }
 
   ctx.visiting.add(corr);
@@ -220,6 +265,7 @@ function planCorrelation(corr: SigmaCorrelationIR, ctx: PlanContext): Plan | nul
     spanMs: corr.timespanMs,
     outputNames: outputNames(corr.groupBy, targetsPerGroup),
     members,
+    orderedChains,
     location: corr.location,
   };
 }
@@ -246,6 +292,7 @@ function planAggregation(resolved: ResolvedRule): Plan | SigmaError {
     spanMs: agg.timespanMs,
     outputNames: outputNames(names, groups.map((g) => [g])),
     members: [{ kind: 'rule', ref: label, rule: { ...resolved, aggregation: null }, groups, value: agg.field ? [agg.field] : null }],
+    orderedChains: [],
     location: resolved.rule.location,
   };
 }
@@ -261,7 +308,7 @@ interface Build {
 }
 
 const groupCols = (n: number, alias?: string) => Array.from({ length: n }, (_v, i) => (alias ? `${alias}.g${i + 1}` : `g${i + 1}`));
-const opSql: Record<Op, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=', eq: '=' };
+const opSql: Record<Op, string> = { lt: '<', lte: '<=', gt: '>', gte: '>=', eq: '=', neq: '<>' };
 
 function memberSelect(member: Member, index: number, plan: Plan, extMs: number, b: Build): string | null {
   const { dialect, ctx } = b;
@@ -330,9 +377,11 @@ function compilePlan(plan: Plan, prefixSeed: string, extMs: number, b: Build): s
   const g = groupCols(k);
   const ga = groupCols(k, 'a');
   const sameGroup = g.map((col) => `e.${col} = a.${col}`);
-  // Anchors: distinct (group, time) of the events inside the run's window (of the last rule, for ordered).
+  // Anchors: distinct (group, time) of the events inside the run's window (ordered: with the rule, since a
+  // chain ends at an event of its last rule).
   const anchorFilters: string[] = [];
-  if (plan.kind === 'ordered') anchorFilters.push(`x.r = ${plan.members.length - 1}`);
+  const lastRules = [...new Set(plan.orderedChains.map((c) => c.at(-1)!))];
+  if (plan.kind === 'ordered') anchorFilters.push(`x.r IN (${lastRules.join(', ')})`);
   let anchorFrom = `${p}_ev AS x`;
   if (b.windowed) {
     anchorFrom += ` JOIN bounds AS b ON ${dialect.trueSql}`;
@@ -343,7 +392,8 @@ function compilePlan(plan: Plan, prefixSeed: string, extMs: number, b: Build): s
     const byGroup = k ? ` GROUP BY ${groupCols(k, 'x').join(', ')}` : ' HAVING COUNT(*) > 0';
     b.ctes.push(`${p}_anchors AS (SELECT ${[...groupCols(k, 'x').map((c, i) => `${c} AS g${i + 1}`), 'MAX(x.t) AS t', 'MAX(x.ms) AS ms'].join(', ')} FROM ${anchorFrom}${anchorWhere}${byGroup})`);
   } else {
-    b.ctes.push(`${p}_anchors AS (SELECT DISTINCT ${[...groupCols(k, 'x'), 'x.t', 'x.ms'].join(', ')} FROM ${anchorFrom}${anchorWhere})`);
+    const rule = plan.kind === 'ordered' ? ['x.r'] : [];
+    b.ctes.push(`${p}_anchors AS (SELECT DISTINCT ${[...groupCols(k, 'x'), 'x.t', 'x.ms', ...rule].join(', ')} FROM ${anchorFrom}${anchorWhere})`);
   }
   const inWindow = plan.spanMs === null ? [] : [`e.ms > a.ms - ${plan.spanMs}`, 'e.ms <= a.ms'];
   const joinOn = [...sameGroup, ...inWindow];
@@ -351,24 +401,31 @@ function compilePlan(plan: Plan, prefixSeed: string, extMs: number, b: Build): s
   const threshold = ctx.bind(plan.threshold as ParamValue);
 
   if (plan.kind === 'ordered') {
-    const n = plan.members.length;
-    let prev = `${p}_s${n - 1}`;
-    b.ctes.push(`${prev} AS (SELECT ${[...ga, 'a.t', 'a.ms', 'a.ms AS c'].join(', ')} FROM ${p}_anchors AS a)`);
-    for (let r = n - 2; r >= 0; r--) {
-      const name = `${p}_s${r}`;
-      const gs = groupCols(k, 's');
-      const cond = [`e.r = ${r}`, ...g.map((col) => `e.${col} = s.${col}`), 'e.ms <= s.c', `e.ms > s.ms - ${plan.spanMs}`].join(' AND ');
-      b.ctes.push(
-        `${name} AS (SELECT ${[...gs, 's.t', 's.ms', 'MAX(e.ms) AS c'].join(', ')} FROM ${prev} AS s JOIN ${p}_ev AS e ON ${cond} GROUP BY ${[...gs, 's.t', 's.ms', 's.c'].join(', ')})`,
-      );
-      prev = name;
-    }
-    // first_seen: the earliest event behind the chain's first step (a chained correlation's own first event).
+    // Per chain of rules (q0, …, qL−1): from each anchor of rule qL−1 walk back, taking the latest earlier (or
+    // equal-time) event of each previous rule inside the timespan; the chain holds when every step finds one.
     const gs = groupCols(k, 's');
-    const first = [`e.r = 0`, ...g.map((col) => `e.${col} = s.${col}`), 'e.ms = s.c'].join(' AND ');
+    const chainFires = plan.orderedChains.map((chain, ci) => {
+      const L = chain.length;
+      let prev = `${p}_k${ci}_s${L - 1}`;
+      b.ctes.push(`${prev} AS (SELECT ${[...ga, 'a.t', 'a.ms', 'a.ms AS c'].join(', ')} FROM ${p}_anchors AS a WHERE a.r = ${chain[L - 1]})`);
+      for (let j = L - 2; j >= 0; j--) {
+        const name = `${p}_k${ci}_s${j}`;
+        const cond = [`e.r = ${chain[j]}`, ...g.map((col) => `e.${col} = s.${col}`), 'e.ms <= s.c', `e.ms > s.ms - ${plan.spanMs}`].join(' AND ');
+        b.ctes.push(
+          `${name} AS (SELECT ${[...gs, 's.t', 's.ms', 'MAX(e.ms) AS c'].join(', ')} FROM ${prev} AS s JOIN ${p}_ev AS e ON ${cond} GROUP BY ${[...gs, 's.t', 's.ms', 's.c'].join(', ')})`,
+        );
+        prev = name;
+      }
+      // first_seen: the earliest event behind the chain's first step (a chained correlation's own first event).
+      const first = [`e.r = ${chain[0]}`, ...g.map((col) => `e.${col} = s.${col}`), 'e.ms = s.c'].join(' AND ');
+      return `SELECT ${[...gs, 's.t', 's.ms', 'MIN(e.ft) AS first_t', `${L} AS n`].join(', ')} FROM ${prev} AS s JOIN ${p}_ev AS e ON ${first} GROUP BY ${[...gs, 's.t', 's.ms'].join(', ')}`;
+    });
+    // One row per anchor: the longest chain ending there is the count of rules in order.
+    const ok = groupCols(k, 'o');
     b.ctes.push(
-      `${p}_fires AS (SELECT ${[...gs, 's.t', 's.ms', 'MIN(e.ft) AS first_t', `${n} AS n`, `${n} AS agg_value`].join(', ')} FROM ${prev} AS s JOIN ${p}_ev AS e ON ${first} GROUP BY ${[...gs, 's.t', 's.ms'].join(', ')})`,
+      `${p}_win AS (SELECT ${[...ok, 'o.t', 'o.ms', 'MIN(o.first_t) AS first_t', 'MAX(o.n) AS n', 'MAX(o.n) AS agg_value'].join(', ')} FROM (${chainFires.join(' UNION ALL ')}) AS o GROUP BY ${[...ok, 'o.t', 'o.ms'].join(', ')})`,
     );
+    b.ctes.push(`${p}_fires AS (SELECT * FROM ${p}_win AS w WHERE w.agg_value ${opSql[plan.op]} ${threshold})`);
     return `${p}_fires`;
   }
 

@@ -324,6 +324,16 @@ function predicateAtom(ref: ValueRef, predicate: Exclude<Predicate, { kind: 'fie
       const op = predicate.kind === 'number' ? '=' : { lt: '<', lte: '<=', gt: '>', gte: '>=' }[predicate.op];
       return exact(sqlCond(`${n} ${op} ${ctx.bind(predicate.value)}`));
     }
+    case 'timePart': {
+      const text = textOf(ref, ctx);
+      if (text === null) return exact(FALSE, false);
+      const op = { eq: '=', lt: '<', lte: '<=', gt: '>', gte: '>=' }[predicate.op];
+      const part = d.timePart(text, predicate.part, ctx.bind);
+      if ('exact' in part) return exact(sqlCond(`${part.exact} ${op} ${ctx.bind(predicate.value)}`));
+      // Exact where the engine reads the text as SQLite does; any other text might match.
+      const holds = `(${part.agrees}) AND ${part.value} ${op} ${ctx.bind(predicate.value)}`;
+      return { superset: sqlCond(`(${holds}) OR (${text} IS NOT NULL AND NOT (${part.agrees}))`), subset: sqlCond(holds), nullable: true };
+    }
     case 'null': {
       const sql = nullOrMissingOf(ref, ctx);
       return exact(sql === null ? FALSE : sqlCond(sql), false);

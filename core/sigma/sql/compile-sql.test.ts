@@ -5,7 +5,7 @@ import trinoParser from 'node-sql-parser/build/trino.js';
 import { DatabaseSync } from 'node:sqlite';
 import { describe, expect, it } from 'vitest';
 import type { CompiledQuery, LogsourceMapping, ResolvedRule, SqlDialectName } from '../ir';
-import { cidr, contains, eq, eqLiteral, or, regex, sigmaRule } from '../pipeline/ir-builders';
+import { cidr, contains, eq, eqLiteral, or, regex, sigmaRule, timePart } from '../pipeline/ir-builders';
 import { resolveRule } from '../pipeline/resolve-rule';
 import { bindTimeWindow, compileRuleSql, inlineParams } from './compile-sql';
 import { catalogMapping, catalogMappingTwoSources, predicateCatalog } from './predicate-catalog';
@@ -121,6 +121,7 @@ describe('what needs confirmation, per dialect', () => {
     ['IPv4 cidr', cidr('ip', '10.0.0.0', 8), { d1: false, athena: false, bigquery: false, synapse: true }],
     ['IPv6 cidr', cidr('ip', '2001:db8::', 32), { d1: true, athena: true, bigquery: false, synapse: true }],
     ['non-ASCII letters, case-insensitive', contains('msg', 'été'), { d1: true, athena: false, bigquery: false, synapse: false }],
+    ['time part (lakes: exact on ISO-8601 texts only)', timePart('detail.when', 'hour', 14), { d1: false, athena: true, bigquery: true, synapse: true }],
   ];
   it.each(table)('%s', (_name, condition, expected) => {
     for (const dialect of dialects) expect([dialect, compiled(resolve(condition), dialect).needsConfirmation]).toEqual([dialect, expected[dialect]]);

@@ -165,6 +165,24 @@ describe('correlation types', () => {
     expect(rows).toEqual([{ actor: 'alice@acme.test', first_seen: '2026-11-27T10:00:00.000Z', last_seen: '2026-11-27T10:05:00.000Z', count: 2, value: 2 }]);
   });
 
+  it('temporal_ordered with a count below the number of rules fires on that many rules in order, skipping others', () => {
+    const twoOfThree = sigmaCorrelation('temporal_ordered', ['failed_login', 'password_reset', 'successful_login'], { groupBy: ['user'], timespanMs: 600_000, condition: { op: 'gte', value: 2 } });
+    // alice: failure then success (reset skipped) → 2 rules in order. bob: success then reset → out of order.
+    // carol: all three in order → value 3.
+    add('10:00:00', { outcome: 'failure' });
+    add('10:04:00', { outcome: 'success' });
+    add('10:00:00', { outcome: 'success', actor: 'bob' });
+    add('10:01:00', { action: 'user.password.reset', outcome: 'unknown', actor: 'bob' });
+    add('10:00:00', { outcome: 'failure', actor: 'carol' });
+    add('10:01:00', { action: 'user.password.reset', outcome: 'unknown', actor: 'carol' });
+    add('10:02:00', { outcome: 'success', actor: 'carol' });
+    const rows = run(correlate(twoOfThree, [failedLogin, passwordReset, successfulLogin]));
+    expect(rows).toEqual([
+      { actor: 'alice@acme.test', first_seen: '2026-11-27T10:00:00.000Z', last_seen: '2026-11-27T10:04:00.000Z', count: 2, value: 2 },
+      { actor: 'carol', first_seen: '2026-11-27T10:00:00.000Z', last_seen: '2026-11-27T10:02:00.000Z', count: 3, value: 3 },
+    ]);
+  });
+
   it('groups through aliases: different fields of different rules', () => {
     const corr = sigmaCorrelation('temporal', ['password_reset', 'successful_login'], {
       groupBy: ['account'],
@@ -215,7 +233,8 @@ describe('refusals', () => {
   it.each([
     ['an unknown rule', sigmaCorrelation('event_count', ['nope'], { groupBy: ['user'] }), 'correlation'],
     ['a value correlation without a field', sigmaCorrelation('value_sum', ['failed_login'], { groupBy: ['user'] }), 'correlation'],
-    ['an ordered correlation satisfied by fewer rules', sigmaCorrelation('temporal_ordered', ['failed_login', 'successful_login'], { condition: { op: 'gte', value: 1 } }), 'unsupported_feature'],
+    ['an ordered correlation of 1 of 7 rules (127 rule sequences)', sigmaCorrelation('temporal_ordered', ['a', 'b', 'c', 'd', 'e', 'f', 'g'], { condition: { op: 'gte', value: 1 } }), 'unsupported_feature'],
+    ['an ordered correlation counting an exact number of fewer rules', sigmaCorrelation('temporal_ordered', ['failed_login', 'successful_login'], { condition: { op: 'eq', value: 1 } }), 'unsupported_feature'],
     ['a group-by the chained correlation lacks', sigmaCorrelation('temporal', ['brute_force', 'successful_login'], { groupBy: ['ip'], condition: { op: 'gte', value: 2 } }), 'correlation'],
   ] as const)('refuses %s', (_name, corr, code) => {
     const r = compileCorrelationSql(corr, indexRulesByIdOrName([bruteForce, failedLogin, successfulLogin]), 'd1');

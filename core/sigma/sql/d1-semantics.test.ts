@@ -64,6 +64,7 @@ const pools: Record<string, Pool> = {
   k8s: ['pod-1', 'POD-1', ABSENT, 'pod-2'],
   altActor: ['bob', 'BOB', ABSENT, 'alice'],
   ctor: [ABSENT, ABSENT, 'x'],
+  when: ['2026-01-05T14:30:00Z', '2026-01-05 14:59', '2026-01-05T16:30:00+02:00', '2026-01-04T23:30:00-15:00', '2026-01-05t14:30:00Z', '2023-02-31T14:00:00', '14:30', '24:00', 2461046.1, '2461046.1', 1767623400, 'x', '', null, ABSENT, [14]],
 };
 
 interface Generated {
@@ -88,6 +89,7 @@ function generateEvents(count: number): Generated[] {
     put(detail, 'owner', pick(pools.owner!));
     put(detail, 'weird key', pick(pools.weird!));
     put(detail, 'constructor', pick(pools.ctor!));
+    put(detail, 'when', pick(pools.when!));
     const raw: Record<string, unknown> = { detail };
     put(raw, 'target', pick(pools.target!));
     put(raw, 'tags', pick(pools.tags!));

@@ -12,7 +12,7 @@
  * - `param(value)` binds a value and returns its placeholder; tokens bind every value they introduce that came
  *   from a rule (patterns, numbers, networks) and only inline structure (JSON paths, constants).
  */
-import type { SqlDialectName } from '../ir';
+import type { SqlDialectName, TimePart } from '../ir';
 import type { Ipv4Range, Ipv6Range } from '../match/semantics';
 
 export type ParamValue = string | number | boolean | null;
@@ -37,6 +37,8 @@ export interface JsonLoc {
 export type ColumnType = 'string' | 'integer' | 'double' | 'boolean';
 
 export type CidrSql = { readonly exact: string } | { readonly superset: string };
+
+export type TimePartSql = { readonly exact: string } | { readonly value: string; readonly agrees: string };
 
 export interface LakeTableOptions {
   /** Athena database / BigQuery dataset / Synapse schema holding the `mantissa_<source>` tables. */
@@ -99,6 +101,13 @@ export interface SqlDialect {
   /** Unanchored RE2-compatible search; the parameter carries inline flags `(?ims)`. null: not supported. */
   readonly regexMatch: ((x: string, p: string) => string) | null;
   readonly cidrMatch: (text: string, range: Ipv4Range | Ipv6Range, param: BindParam) => CidrSql;
+  /**
+   * A part of a time written as text, as an integer expression (NULL when the text is no time). `exact`: the
+   * engine reads every text as SQLite's date functions do (match/sqlite-time.ts, the semantics). Otherwise
+   * `value` is the part as the engine reads the text and `agrees` a condition that holds only for texts it reads
+   * exactly as SQLite does (ISO-8601 forms it parsed); the compiler selects a superset outside it.
+   */
+  readonly timePart: (text: string, part: TimePart, param: BindParam) => TimePartSql;
   readonly columnText: (column: string, type: ColumnType) => string;
   /** Number of a column (text columns: when the whole text is a JSON number); null: never a number (booleans). */
   readonly columnNumber: (column: string, type: ColumnType, param: BindParam) => string | null;

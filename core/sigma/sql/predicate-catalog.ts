@@ -23,6 +23,7 @@ import {
   or,
   regex,
   startswith,
+  timePart,
 } from '../pipeline/ir-builders';
 
 export const catalogMapping: LogsourceMapping = {
@@ -35,6 +36,7 @@ export const catalogMapping: LogsourceMapping = {
     lat: { kind: 'column', column: 'src_lat' },
     inferred: { kind: 'column', column: 'event_time_inferred' },
     msg: { kind: 'column', column: 'message' },
+    time: { kind: 'column', column: 'event_time' },
     anyActor: [
       { kind: 'column', column: 'actor' },
       { kind: 'json', path: [{ key: 'alt', array: false }, { key: 'actor', array: false }] },
@@ -85,6 +87,11 @@ export const predicateCatalog: readonly { readonly name: string; readonly condit
   { name: 'fieldref startswith', condition: fieldref('actor', 'detail.owner', 'startswith') },
   { name: 'fieldref endswith, cased', condition: fieldref('actor', 'detail.owner', 'endswith', true) },
   { name: 'fieldref contains', condition: fieldref('msg', 'detail.owner', 'contains') },
+  { name: 'time part hour on JSON', condition: timePart('detail.when', 'hour', 14) },
+  { name: 'time part week on JSON', condition: timePart('detail.when', 'week', 1, 'lte') },
+  { name: 'time part day, month, year on JSON', condition: and(timePart('detail.when', 'day', 5, 'gte'), timePart('detail.when', 'month', 1), timePart('detail.when', 'year', 2026)) },
+  { name: 'time part minute on the event time column', condition: timePart('time', 'minute', 5, 'lt') },
+  { name: 'not time part (NULL must not leak)', condition: not(timePart('detail.when', 'hour', 14)) },
   { name: 'keyword', condition: keyword('*mimikatz*') },
   { name: 'array element equals', condition: eq('target.alternateId', 'bob@x.com') },
   { name: 'array element is null', condition: isNull('target.alternateId') },

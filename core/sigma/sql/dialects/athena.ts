@@ -7,6 +7,7 @@
  */
 import { jsonNumberPattern } from '../../match/semantics';
 import { jsonKeyStep } from '../json-key';
+import { isoTimePattern } from '../time-parts';
 import type { BindParam, CidrSql, ColumnType, SqlDialect, WildcardSyntax } from '../dialect';
 
 const quote = (value: string) => `'${value.replaceAll("'", "''")}'`;
@@ -61,6 +62,13 @@ export const athenaDialect: SqlDialect = {
 
   regexMatch: (x, p) => `regexp_like(${x}, ${p})`,
   cidrMatch,
+  timePart: (text, part, param) => {
+    const parsed = `TRY(from_iso8601_timestamp(${text}))`;
+    const utc = `at_timezone(${parsed}, 'UTC')`;
+    // %W: weeks start on Monday; day_of_week is 1 (Monday) to 7.
+    const value = part === 'week' ? `(day_of_year(${utc}) + 7 - day_of_week(${utc})) / 7` : `${part}(${utc})`;
+    return { value, agrees: `regexp_like(${text}, ${param(isoTimePattern)}) AND ${parsed} IS NOT NULL` };
+  },
   columnText,
   columnNumber: (column, type, param) =>
     type === 'boolean' ? null : type === 'string' ? numberFromText(column, param) : `CAST(${column} AS DOUBLE)`,

@@ -7,6 +7,7 @@
  */
 import { jsonNumberPattern } from '../../match/semantics';
 import { jsonKeyStep } from '../json-key';
+import { isoTimePattern } from '../time-parts';
 import type { BindParam, CidrSql, ColumnType, SqlDialect, WildcardSyntax } from '../dialect';
 import { ipv4Pattern } from './athena';
 
@@ -79,6 +80,13 @@ export const bigqueryDialect: SqlDialect = {
 
   regexMatch: (x, p) => `REGEXP_CONTAINS(${x}, ${p})`,
   cidrMatch,
+  timePart: (text, part, param) => {
+    const parsed = `SAFE_CAST(${text} AS TIMESTAMP)`;
+    // EXTRACT and FORMAT_TIMESTAMP read a TIMESTAMP in UTC. %W is SQLite's week: Monday first, week 0 before it.
+    const value =
+      part === 'week' ? `CAST(FORMAT_TIMESTAMP('%W', ${parsed}, 'UTC') AS INT64)` : `EXTRACT(${part.toUpperCase()} FROM ${parsed})`;
+    return { value, agrees: `REGEXP_CONTAINS(${text}, ${param(isoTimePattern)}) AND ${parsed} IS NOT NULL` };
+  },
   columnText,
   columnNumber: (column, type, param) =>
     type === 'boolean' ? null : type === 'string' ? numberFromText(column, param) : `CAST(${column} AS FLOAT64)`,

@@ -8,6 +8,7 @@
  * case-insensitive patterns whose literal holds non-ASCII letters (those letters become `%`), and
  * case-insensitive fieldref between values holding non-ASCII characters.
  */
+import { strftimeFormats } from '../../match/sqlite-time';
 import { jsonKeyStep } from '../json-key';
 import type { CidrSql, ColumnType, SqlDialect, WildcardSyntax } from '../dialect';
 
@@ -91,6 +92,8 @@ export const d1Dialect: SqlDialect = {
 
   regexMatch: null,
   cidrMatch,
+  // The semantics of the time parts are SQLite's own (match/sqlite-time.ts), as pySigma's SQLite backend writes them.
+  timePart: (text, part) => ({ exact: `CAST(strftime('${strftimeFormats[part]}', ${text}) AS INTEGER)` }),
   columnText,
   columnNumber: (column, type) => (type === 'boolean' ? null : type === 'string' ? numberFromText(column) : column),
 

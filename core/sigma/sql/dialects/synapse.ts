@@ -9,6 +9,7 @@
  * case-insensitive match; COLLATE cannot be applied to the expressions a JSON field reads).
  */
 import { jsonKeyStep } from '../json-key';
+import { isoTimeLikePatterns } from '../time-parts';
 import type { BindParam, CidrSql, ColumnType, SqlDialect, WildcardSyntax } from '../dialect';
 
 const quote = (value: string) => `N'${value.replaceAll("'", "''")}'`;
@@ -68,6 +69,17 @@ export const synapseDialect: SqlDialect = {
 
   regexMatch: null,
   cidrMatch,
+  timePart: (text, part) => {
+    const parsed = `TRY_CONVERT(DATETIMEOFFSET(3), ${text}, 127)`;
+    const utc = `SWITCHOFFSET(${parsed}, '+00:00')`;
+    // %W: weeks start on Monday (1900-01-01 was one; DATEPART(weekday) would depend on SET DATEFIRST).
+    const monday0 = `((DATEDIFF(day, CAST('1900-01-01' AS DATE), CAST(${utc} AS DATE)) % 7 + 7) % 7)`;
+    const value = part === 'week' ? `(DATEPART(dayofyear, ${utc}) + 6 - ${monday0}) / 7` : `DATEPART(${part}, ${utc})`;
+    const shape = isoTimeLikePatterns.map((p) => `${text} LIKE '${p}'`).join(' OR ');
+    // LIKE ignores case: SQLite reads only an upper-case T.
+    const upperT = `(LEN(${text}) = 10 OR UNICODE(SUBSTRING(${text}, 11, 1)) = 84)`;
+    return { value, agrees: `(${shape}) AND ${upperT} AND ${parsed} IS NOT NULL` };
+  },
   columnText,
   columnNumber: (column, type) => (type === 'boolean' ? null : type === 'string' ? numberFromText(column) : `CAST(${column} AS FLOAT)`),
 

@@ -46,6 +46,7 @@ export const testDialect: SqlDialect = {
   regexMatch: null,
   cidrMatch: (text, range, param): CidrSql =>
     range.version === 4 ? { exact: `T_CIDR4(${text}, ${param(range.first)}, ${param(range.last)})` } : { superset: `T_CIDR6_SUPERSET(${text})` },
+  timePart: (text, part) => ({ value: `T_TIME_${part.toUpperCase()}(${text})`, agrees: `T_TIME_AGREES(${text})` }),
   columnText: (column, type) => `T_COL_TEXT_${type}(${column})`,
   columnNumber: (column, type) => (type === 'boolean' ? null : `T_COL_NUM_${type}(${column})`),
 
