@@ -4,6 +4,8 @@
 // each costs ≈ 2 s of runtime start-up.
 import { cloudflareTest, readD1Migrations } from '@cloudflare/vitest-plugin';
 import { defineConfig } from 'vitest/config';
+import { microsoftFakeClientId, microsoftFakeClientSecret, microsoftFakeTenant } from './test/fakes/microsoft';
+import { oktaFakeToken } from './test/fakes/okta';
 import { pagerDutyFakeRoutingKey } from './test/fakes/pagerduty';
 import { slackChatFakeToken } from './test/fakes/slack-chat';
 import { webhookReceiverSecret } from './test/fakes/webhook-receiver';
@@ -39,6 +41,23 @@ export default defineConfig(async () => {
             SLACK_BOT_TOKEN: slackChatFakeToken,
             DELIVERY_BACKOFF_MS: '200',
             DELIVERY_TIMEOUT_MS: '1500',
+            // Identity responders of the contain-user playbook, on the dedicated fakes of
+            // test/fakes/group-identity-response.ts; secret names of their own, so that the collector tests of a
+            // missing OKTA_API_TOKEN / GRAPH_CLIENT_SECRET still see them missing.
+            IDENTITY_RESPONDERS: JSON.stringify([
+              { provider: 'okta', id: 'okta-test', orgUrl: `http://127.0.0.1:${(inject('fakePorts' as never) as Record<string, number>).respondOkta}`, tokenSecret: 'TEST_RESPOND_OKTA_TOKEN' },
+              {
+                provider: 'entra_id',
+                id: 'entra-test',
+                tenantId: microsoftFakeTenant,
+                clientId: microsoftFakeClientId,
+                clientSecretName: 'TEST_RESPOND_GRAPH_SECRET',
+                tokenUrl: `http://127.0.0.1:${(inject('fakePorts' as never) as Record<string, number>).respondMsLogin}/${microsoftFakeTenant}/oauth2/v2.0/token`,
+                graphBaseUrl: `http://127.0.0.1:${(inject('fakePorts' as never) as Record<string, number>).respondMsGraph}`,
+              },
+            ]),
+            TEST_RESPOND_OKTA_TOKEN: oktaFakeToken,
+            TEST_RESPOND_GRAPH_SECRET: microsoftFakeClientSecret,
           },
         },
       })),

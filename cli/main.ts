@@ -9,6 +9,7 @@
 import { readFileSync, realpathSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { exitCodes, processIo, type CliIo } from './cli-io';
+import { runItdrCommand } from './itdr-command';
 import { runLakeCommand } from './lake-command';
 import { runRoutingCommand } from './routing-command';
 import { runRulesCommand } from './rules-command';
@@ -41,6 +42,10 @@ const commands: Readonly<Record<string, Command>> = {
   lake: {
     summary: 'Print external-table DDL (Athena, BigQuery, Synapse) over the lake objects in R2',
     run: runLakeCommand,
+  },
+  itdr: {
+    summary: 'Rebuild identity threat detection state (per-person Durable Objects) from the events table',
+    run: runItdrCommand,
   },
   token: {
     summary: "Create an API token and register it in a deployment's D1 database (first admin of a deployment)",

@@ -22,6 +22,7 @@ import { authenticate } from './middleware/authenticate';
 import { corsAllowList } from './middleware/cors-allow-list';
 
 export { IdentityUserState } from '../durable-objects/identity-user-state';
+export { IdentityOrgState } from '../durable-objects/identity-org-state';
 export { DeliveryRateLimiter } from '../durable-objects/delivery-rate-limiter';
 export { PlaybookWorkflow } from './soar/playbook-workflow';
 

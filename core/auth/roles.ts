@@ -13,6 +13,8 @@ export const permissions = [
   'rules:read',
   'rules:write',
   'identity:read',
+  /** Rebuild identity state (Durable Objects) from the events table: `POST /api/identity/rebuild`. */
+  'identity:manage',
   'playbooks:read',
   'playbooks:run',
   'playbooks:approve',

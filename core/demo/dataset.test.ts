@@ -232,6 +232,7 @@ describe('the everyday pattern', () => {
     for (const e of dataset.okta) {
       const ip = e.client.ipAddress;
       if (e.actor.type !== 'User' || ip === null || ip === demoStoryMarkers.attackerIp || ip === travel.foreignIp) continue;
+      if (ip === demoStoryMarkers.dormantAccountIp || ip === demoStoryMarkers.sessionHijackIp) continue;
       const set = byUser.get(e.actor.id) ?? new Set<string>();
       set.add(ip);
       byUser.set(e.actor.id, set);

@@ -34,7 +34,7 @@ export type { CloudTrailRecord } from './cloudtrail-wire-schema';
  * Bumped whenever the same options start producing different events, so that consumers keying stored data on
  * the options (the seed command's idempotency keys) do not mistake new data for old.
  */
-export const DEMO_GENERATOR_VERSION = 1;
+export const DEMO_GENERATOR_VERSION = 2;
 
 export const demoDatasetOptionsSchema = z.strictObject({
   seed: z

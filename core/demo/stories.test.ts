@@ -153,6 +153,55 @@ describe('(d) root console sign-in and a public bucket', () => {
   });
 });
 
+describe('(e) dormant account reactivation', () => {
+  const dormant = stories.dormantAccount;
+  const own = okta.filter((e) => e.actor.alternateId === dormant.user && e.client.ipAddress !== demoStoryMarkers.attackerIp);
+
+  it('is silent for more than ten days between its last genuine sign-in and the sign-in from the marker address', () => {
+    const starts = own.filter((e) => e.eventType === 'user.session.start' && e.outcome.result === 'SUCCESS');
+    const reactivation = starts.find((e) => e.client.ipAddress === demoStoryMarkers.dormantAccountIp);
+    expect(reactivation?.published).toBe(dormant.signInAt);
+    expect(reactivation?.client.geographicalContext?.city).toBe(demoStoryMarkers.dormantAccountCity);
+    expect(reactivation?.securityContext.asNumber).toBe(demoStoryMarkers.dormantAccountAsn);
+    const before = own.filter((e) => oktaTime(e) < at(dormant.signInAt) && e.client.ipAddress !== demoStoryMarkers.dormantAccountIp);
+    expect(before.at(-1)!.published > dormant.lastActiveAt).toBe(true); // the last day's SSOs
+    const lastStart = starts.filter((e) => oktaTime(e) < at(dormant.signInAt)).at(-1);
+    expect(lastStart?.published).toBe(dormant.lastActiveAt);
+    expect(dormant.inactiveDays).toBeGreaterThanOrEqual(10);
+    const gapDays = (at(dormant.signInAt) - oktaTime(before.at(-1)!)) / 86_400_000;
+    expect(gapDays).toBeGreaterThan(10);
+    expect(reactivation?.client.userAgent?.rawUserAgent).not.toBe(starts[0]!.client.userAgent?.rawUserAgent);
+  });
+});
+
+describe('(f) session hijack', () => {
+  const hijack = stories.sessionHijack;
+  const session = okta.filter((e) => e.authenticationContext.externalSessionId === hijack.sessionId);
+
+  it('replays the person\'s Okta session from the marker address on another browser, no sign-in of its own', () => {
+    const stolen = session.filter((e) => e.client.ipAddress === demoStoryMarkers.sessionHijackIp);
+    expect(stolen).toHaveLength(hijack.reusedEvents);
+    expect(stolen.every((e) => e.eventType === 'user.authentication.sso' && e.actor.alternateId === hijack.user)).toBe(true);
+    expect(stolen[0]!.published).toBe(hijack.firstReuseAt);
+    expect(stolen[0]!.securityContext.asNumber).toBe(demoStoryMarkers.sessionHijackAsn);
+    const start = session.find((e) => e.eventType === 'user.session.start');
+    expect(start?.client.ipAddress).toBe(hijack.homeIp);
+    expect(start?.published).toBe(hijack.signInAt);
+    expect(stolen[0]!.client.userAgent?.rawUserAgent).not.toBe(start?.client.userAgent?.rawUserAgent);
+    expect(stolen[0]!.client.geographicalContext?.city).toBe(start?.client.geographicalContext?.city);
+    const fromThief = okta.filter((e) => e.client.ipAddress === demoStoryMarkers.sessionHijackIp);
+    expect(fromThief.filter((e) => e.eventType === 'user.session.start')).toEqual([]);
+  });
+
+  it('casts different people for (e) and (f), neither an admin nor in another story', () => {
+    const others = [stories.passwordSpray.victim, stories.passwordSpray.privilegeGrantedTo, stories.impossibleTravel.user];
+    expect(new Set([hijack.user, stories.dormantAccount.user, ...others]).size).toBe(5);
+    const admins = dataset.organisation.users.filter((u) => u.oktaAdminRole !== null).map((u) => u.email);
+    expect(admins).not.toContain(hijack.user);
+    expect(admins).not.toContain(stories.dormantAccount.user);
+  });
+});
+
 describe('story placement', () => {
   it.each([
     ['the shortest window', { end: END, days: 4 }],
@@ -169,6 +218,10 @@ describe('story placement', () => {
       cast.impossibleTravel.homeSignInAt,
       cast.impossibleTravel.foreignSignInAt,
       cast.rootBucketExposure.consoleLoginAt,
+      cast.dormantAccount.lastActiveAt,
+      cast.dormantAccount.signInAt,
+      cast.sessionHijack.signInAt,
+      cast.sessionHijack.firstReuseAt,
     ]) {
       expect(Date.parse(time)).toBeGreaterThanOrEqual(start);
       expect(Date.parse(time)).toBeLessThan(end);

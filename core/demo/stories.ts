@@ -7,16 +7,24 @@
  *      user with an access key and AdministratorAccess, CloudTrail StopLogging, bucket listing and bulk
  *      GetObject (CloudTrail);
  *  (c) impossible travel: a sign-in at home, then 40 minutes later from Singapore (198.51.100.99);
- *  (d) the root user signs in to the console without MFA from 198.51.100.66 and makes a bucket public.
+ *  (d) the root user signs in to the console without MFA from 198.51.100.66 and makes a bucket public;
+ *  (e) dormant account reactivation: a person on leave signs in on the window's second day, then nothing, until
+ *      1 day back someone signs in to the account from 198.51.100.23 (Amsterdam, a hosting network, another
+ *      browser) — about `days − 3` days of silence (11 for the default 14);
+ *  (f) session hijack: 2 days back a person signs in at home as usual, and about 1–2 hours later the same Okta
+ *      session (the stolen session cookie) opens apps from 198.51.100.77 — a hosting network in the person's own
+ *      city, another browser — while the person carries on at home.
  *
  * Story days count back from the last UTC midnight before `end`: (a)+(b) 3 days back, (c) half the window
- * back, (d) `days − 2` back, so every story is inside [end − days, end) for any `days ≥ 4`.
+ * back, (d) `days − 2` back, (e) last genuine sign-in `days − 2` back and the reactivation 1 day back, (f) 2
+ * days back, so every story is inside [end − days, end) for any `days ≥ 4`.
  *
  * Invariants:
  * - The cast (who is attacked) and every time are pure functions of (seed, users, days, end).
  * - The victim of (a)/(b) is always user 2 (a San Francisco platform engineer with Okta Verify push, an IAM
  *   user and a Super Administrator role — see organisation.ts); the others are drawn from the seed.
  * - Story events use only the marker addresses below for the attacker side.
+ * - Stories (e) and (f) draw their cast from their own random stream, so adding them changed no event of (a)–(d).
  */
 import { browsers, type Place, type Provider } from './catalog';
 import { recordCall, recordConsoleLogin, s3Call, s3Key, type CallShape } from './aws-activity';
@@ -43,7 +51,7 @@ import {
   recordThreatDetected,
   type SignInRisk,
 } from './okta-flows';
-import { awsId, type AwsBucket, type DemoOrganisation, type DemoUser, type NetworkOrigin } from './organisation';
+import { awsId, type AwsBucket, type DemoApp, type DemoOrganisation, type DemoUser, type NetworkOrigin } from './organisation';
 import { Random } from './random';
 import { Plan, type StepSink } from './timeline';
 import { DAY_MS, HOUR_MS, localDayOf, localTimeToUtc } from './time-zones';
@@ -68,6 +76,13 @@ export const demoStoryMarkers = {
   exfiltratedBuckets: ['acme-demo-customer-exports', 'acme-demo-finance-reports'],
   exposedBucket: 'acme-demo-marketing-assets',
   grantedRole: 'Super Administrator',
+  /** Dormant account reactivation: the sign-in after weeks of silence. */
+  dormantAccountIp: '198.51.100.23',
+  dormantAccountCity: 'Amsterdam',
+  dormantAccountAsn: 65540,
+  /** Session hijack: the stolen Okta session replayed from a hosting network in the victim's city. */
+  sessionHijackIp: '198.51.100.77',
+  sessionHijackAsn: 65541,
 } as const;
 
 const attackerProvider: Provider = {
@@ -105,6 +120,30 @@ const travelOrigin: NetworkOrigin = {
   isProxy: false,
   zone: 'null',
 };
+
+const dormantOrigin: NetworkOrigin = {
+  ip: demoStoryMarkers.dormantAccountIp,
+  ipVersion: 'V4',
+  place: { city: demoStoryMarkers.dormantAccountCity, state: 'North Holland', country: 'Netherlands', postalCode: '1012', lat: 52.3676, lon: 4.9041 },
+  provider: { asNumber: demoStoryMarkers.dormantAccountAsn, asOrg: 'northgate hosting bv', isp: 'northgate hosting bv', domain: 'northgate.example', v4Prefix: [198, 51], v6Group: 0 },
+  isProxy: false,
+  zone: 'null',
+};
+
+/** The session thief's machine: a hosting network in the victim's own city (so no travel gives it away). */
+function hijackOrigin(victim: DemoUser): NetworkOrigin {
+  return {
+    ip: demoStoryMarkers.sessionHijackIp,
+    ipVersion: 'V4',
+    place: victim.homeOrigin.place,
+    provider: { asNumber: demoStoryMarkers.sessionHijackAsn, asOrg: 'quickhost cloud llc', isp: 'quickhost cloud llc', domain: 'quickhost.example', v4Prefix: [198, 51], v6Group: 0 },
+    isProxy: false,
+    zone: 'null',
+  };
+}
+
+/** A browser the person does not use. */
+const otherBrowser = (user: DemoUser) => (user.browser.id === 'win-firefox' ? browsers.macChrome : browsers.winFirefox);
 
 const sprayClient: OktaClient = {
   origin: attackerOrigin,
@@ -153,6 +192,27 @@ export interface DemoStoryCast {
     readonly bucket: string;
     readonly policyChangedAt: string;
   };
+  readonly dormantAccount: {
+    readonly user: string;
+    /** The person's last genuine sign-in (session start), from home. */
+    readonly lastActiveAt: string;
+    readonly signInAt: string;
+    /** Whole days between the two. */
+    readonly inactiveDays: number;
+    readonly sourceIp: string;
+    readonly sourceCity: string;
+  };
+  readonly sessionHijack: {
+    readonly user: string;
+    /** The Okta session (externalSessionId) that is stolen. */
+    readonly sessionId: string;
+    readonly signInAt: string;
+    readonly homeIp: string;
+    readonly hijackIp: string;
+    /** First event of the stolen session from the thief's address. */
+    readonly firstReuseAt: string;
+    readonly reusedEvents: number;
+  };
 }
 
 /** Deterministic choices the stories are planned from (people, times, counts), computed once per dataset. */
@@ -165,11 +225,18 @@ export interface StoryScript {
   readonly travelDay: number;
   readonly homeSignInAt: number;
   readonly rootAt: number;
+  readonly sleeper: DemoUser;
+  readonly sleeperLastActiveAt: number;
+  readonly dormantSignInAt: number;
+  readonly hijacked: DemoUser;
+  readonly hijackSignInAt: number;
   /** `${userIndex}:${localDay}` of user-days the stories replace. */
   readonly suppressedUserDays: ReadonlySet<string>;
 }
 
 const SPRAY_DAYS_BACK = 3;
+const DORMANT_REACTIVATION_DAYS_BACK = 1;
+const HIJACK_DAYS_BACK = 2;
 
 export function writeStoryScript(org: DemoOrganisation, seed: number, days: number, endMs: number): StoryScript {
   const rng = Random.from(seed, 'story-cast');
@@ -196,6 +263,21 @@ export function writeStoryScript(org: DemoOrganisation, seed: number, days: numb
   const homeSignInAt = localTimeToUtc(traveler.zone, travelDay, 9 + rng.between(0, 0.4));
   const rootAt = lastMidnight - (days - 2) * DAY_MS + 21 * HOUR_MS + rng.int(30, 50) * MINUTE;
 
+  // (e) and (f) from their own stream: the draws above, and so stories (a)–(d), are as they were.
+  const identityRng = Random.from(seed, 'story-cast', 'identity');
+  const bystanders = ordinary.filter((u) => u !== grantee && u !== traveler);
+  const sleeper = identityRng.pick(bystanders);
+  const hijacked = identityRng.pick(bystanders.filter((u) => u !== sleeper));
+  const sleeperLastDay = localDayOf(sleeper.zone, lastMidnight - (days - 2) * DAY_MS + 12 * HOUR_MS);
+  const sleeperLastActiveAt = localTimeToUtc(sleeper.zone, sleeperLastDay, 9 + identityRng.between(0, 0.5));
+  const dormantSignInAt = lastMidnight - DORMANT_REACTIVATION_DAYS_BACK * DAY_MS + 15 * HOUR_MS + identityRng.int(0, 50) * MINUTE;
+  const hijackDay = localDayOf(hijacked.zone, lastMidnight - HIJACK_DAYS_BACK * DAY_MS + 12 * HOUR_MS);
+  const hijackSignInAt = localTimeToUtc(hijacked.zone, hijackDay, 8.5 + identityRng.between(0, 1));
+
+  const suppressed = new Set([`${traveler.index}:${travelDay}`, `${hijacked.index}:${hijackDay}`]);
+  // The sleeper does nothing of their own from their last day on.
+  for (let day = sleeperLastDay; day <= localDayOf(sleeper.zone, endMs) + 1; day++) suppressed.add(`${sleeper.index}:${day}`);
+
   return {
     victim,
     grantee,
@@ -205,7 +287,12 @@ export function writeStoryScript(org: DemoOrganisation, seed: number, days: numb
     travelDay,
     homeSignInAt,
     rootAt,
-    suppressedUserDays: new Set([`${traveler.index}:${travelDay}`]),
+    sleeper,
+    sleeperLastActiveAt,
+    dormantSignInAt,
+    hijacked,
+    hijackSignInAt,
+    suppressedUserDays: suppressed,
   };
 }
 
@@ -214,7 +301,15 @@ export function planStories(org: DemoOrganisation, seed: number, script: StorySc
   const spray = planSprayAndTakeover(org, script, new Plan(Random.from(seed, 'story', 'spray'), collector, script.sprayStart - HOUR_MS, script.sprayStart + DAY_MS, 'password spray story'));
   const travel = planImpossibleTravel(org, script, new Plan(Random.from(seed, 'story', 'travel'), collector, script.homeSignInAt - HOUR_MS, script.homeSignInAt + DAY_MS, 'impossible travel story'));
   const root = planRootExposure(org, script, new Plan(Random.from(seed, 'story', 'root'), collector, script.rootAt - HOUR_MS, script.rootAt + DAY_MS, 'root story'));
-  return { ...spray, impossibleTravel: travel, rootBucketExposure: root };
+  const dormantRng = Random.from(seed, 'story', 'dormant');
+  const dormant = planDormantReactivation(
+    org,
+    script,
+    new Plan(dormantRng, collector, script.sleeperLastActiveAt - HOUR_MS, script.sleeperLastActiveAt + DAY_MS, 'dormant account story, last genuine day'),
+    new Plan(dormantRng, collector, script.dormantSignInAt - HOUR_MS, script.dormantSignInAt + DAY_MS, 'dormant account story, reactivation'),
+  );
+  const hijack = planSessionHijack(org, script, new Plan(Random.from(seed, 'story', 'hijack'), collector, script.hijackSignInAt - HOUR_MS, script.hijackSignInAt + DAY_MS, 'session hijack story'));
+  return { ...spray, impossibleTravel: travel, rootBucketExposure: root, dormantAccount: dormant, sessionHijack: hijack };
 }
 
 const iso = (ms: number): string => new Date(Math.floor(ms)).toISOString();
@@ -541,3 +636,76 @@ function planRootExposure(org: DemoOrganisation, script: StoryScript, plan: Plan
   return { sourceIp: ip, consoleLoginAt: iso(consoleLoginAt), bucket, policyChangedAt: iso(policyChangedAt) };
 }
 
+
+/** Apps a person opens first thing, for the stories' SSO steps. */
+function everydayApps(user: DemoUser, count: number): DemoApp[] {
+  return [...user.apps].sort((a, b) => b.spec.dailyUse - a.spec.dailyUse).slice(0, count);
+}
+
+function planDormantReactivation(org: DemoOrganisation, script: StoryScript, lastDay: Plan, reactivation: Plan): DemoStoryCast['dormantAccount'] {
+  const user = script.sleeper;
+  // The last genuine day before the leave: a sign-in at home and the usual apps.
+  const home = browserClient(user, user.homeOrigin);
+  const genuine = recordSignIn(lastDay, org, user, home, script.sleeperLastActiveAt);
+  let t = genuine.startedAt;
+  for (const app of everydayApps(user, 3)) {
+    t += lastDay.rng.between(1, 20) * MINUTE;
+    recordSso(lastDay, user, home, t, genuine.sessionId, app);
+  }
+
+  // Weeks later, someone with the password signs in from a hosting network on another browser; the push is
+  // approved (the person, on leave, taps it without thinking), and the account reads mail and files.
+  const rng = reactivation.rng;
+  const intruder: OktaClient = { origin: dormantOrigin, userAgent: otherBrowser(user), device: 'Computer' };
+  const signIn = recordSignIn(reactivation, org, user, intruder, script.dormantSignInAt, { risk: { anomalous: true, threatSuspected: false } });
+  t = signIn.startedAt;
+  for (const app of everydayApps(user, 2)) {
+    t += rng.between(1, 6) * MINUTE;
+    recordSso(reactivation, user, intruder, t, signIn.sessionId, app);
+  }
+  return {
+    user: user.email,
+    lastActiveAt: iso(genuine.startedAt),
+    signInAt: iso(signIn.startedAt),
+    inactiveDays: Math.floor((signIn.startedAt - genuine.startedAt) / DAY_MS),
+    sourceIp: dormantOrigin.ip,
+    sourceCity: dormantOrigin.place.city,
+  };
+}
+
+function planSessionHijack(org: DemoOrganisation, script: StoryScript, plan: Plan): DemoStoryCast['sessionHijack'] {
+  const rng = plan.rng;
+  const user = script.hijacked;
+  const home = browserClient(user, user.homeOrigin);
+  const { sessionId, startedAt } = recordSignIn(plan, org, user, home, script.hijackSignInAt);
+  const apps = everydayApps(user, 4);
+  let t = startedAt;
+  for (const app of apps.slice(0, 2)) {
+    t += rng.between(1, 10) * MINUTE;
+    recordSso(plan, user, home, t, sessionId, app);
+  }
+
+  // An infostealer took the session cookie: the thief opens the person's apps inside the same Okta session,
+  // from a hosting network in the same city, on another browser. No password, no MFA: just the session.
+  const thief: OktaClient = { origin: hijackOrigin(user), userAgent: otherBrowser(user), device: 'Computer' };
+  t = startedAt + rng.between(60, 120) * MINUTE;
+  const firstReuseAt = t;
+  let reusedEvents = 0;
+  for (const app of apps) {
+    recordSso(plan, user, thief, t, sessionId, app);
+    reusedEvents++;
+    t += rng.between(1, 5) * MINUTE;
+  }
+  // The person carries on at home in the same session.
+  t += rng.between(20, 90) * MINUTE;
+  recordSso(plan, user, home, t, sessionId, apps[0]!);
+  return {
+    user: user.email,
+    sessionId,
+    signInAt: iso(startedAt),
+    homeIp: user.homeOrigin.ip,
+    hijackIp: demoStoryMarkers.sessionHijackIp,
+    firstReuseAt: iso(firstReuseAt),
+    reusedEvents,
+  };
+}

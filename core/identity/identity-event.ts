@@ -17,6 +17,25 @@ export const identityEventSummarySchema = z.object({
   country: z.string().nullable(),
   city: z.string().nullable(),
   userAgent: z.string().nullable(),
+  // Added for identity threat detection (core/itdr). Defaulted, so summaries stored before they existed still parse.
+  /** The account the event is about (see identitySubject), lower-cased. */
+  subject: z.string().nullable().default(null),
+  /** The provider's stable id for the actor (Okta user id, Entra object id). */
+  actorId: z.string().nullable().default(null),
+  outcomeReason: z.string().nullable().default(null),
+  region: z.string().nullable().default(null),
+  lat: z.number().nullable().default(null),
+  lon: z.number().nullable().default(null),
+  asn: z.number().int().nullable().default(null),
+  asnOrg: z.string().nullable().default(null),
+  /** The provider's session id (Okta externalSessionId, Entra session id), for session tracking. */
+  sessionId: z.string().nullable().default(null),
+  mfaFactor: z.string().nullable().default(null),
+  /** The application acted on (an Okta app, an OAuth client). */
+  service: z.string().nullable().default(null),
+  /** What the action was done to: the account granted a role, the token or client issued. */
+  target: z.string().nullable().default(null),
+  targetType: z.string().nullable().default(null),
 });
 export type IdentityEventSummary = z.infer<typeof identityEventSummarySchema>;
 
@@ -55,6 +74,19 @@ export function summarizeIdentityEvent(event: NormalizedEvent & { event_uid: str
     country: event.src_country,
     city: event.src_city,
     userAgent: event.user_agent,
+    subject: identitySubject(event),
+    actorId: event.actor_id,
+    outcomeReason: event.outcome_reason,
+    region: event.src_region,
+    lat: event.src_lat,
+    lon: event.src_lon,
+    asn: event.src_asn,
+    asnOrg: event.src_asn_org,
+    sessionId: event.session_id,
+    mfaFactor: event.mfa_factor,
+    service: event.service,
+    target: event.target,
+    targetType: event.target_type,
   };
 }
 

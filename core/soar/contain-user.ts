@@ -1,9 +1,12 @@
 /**
  * The `contain-user` playbook: collect the user's recent activity as evidence, wait for a human decision, and
- * on approval mark the user as contained in their identity state. Steps are named so that tests (and the
- * Workflow's history) can refer to them: collect-evidence → approval (waitForEvent) → contain-user.
+ * on approval ask every configured identity provider to contain the user (`containmentResponseActions`, see
+ * docs/itdr.md) and mark the user as contained in their identity state. Steps are named so that tests (and the
+ * Workflow's history) can refer to them: collect-evidence → approval (waitForEvent) → respond-identity-providers →
+ * contain-user.
  */
 import { z } from 'zod';
+import type { ResponseAction } from '../identity/respond';
 
 export const playbookNames = ['contain-user'] as const;
 
@@ -40,10 +43,17 @@ export type ApprovalPayload = z.infer<typeof approvalPayloadSchema>;
 export const evidenceWindowDays = 7;
 export const evidenceMaxEvents = 500;
 
+/**
+ * What containment asks of each identity provider, in this order: end the sessions and tokens an attacker may hold,
+ * then disable the account. Password reset and MFA re-enrolment are left to a human (they need the user reached).
+ */
+export const containmentResponseActions: readonly ResponseAction[] = ['terminate_sessions', 'revoke_tokens', 'disable_account'];
+
 export const stepNames = {
   collectEvidence: 'collect-evidence',
   markWaiting: 'await-approval',
   approval: 'approval',
+  respond: 'respond-identity-providers',
   containUser: 'contain-user',
   recordRejection: 'record-rejection',
   recordTimeout: 'record-timeout',

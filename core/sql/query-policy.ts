@@ -16,7 +16,14 @@ export interface QueryPolicy {
   readonly params: ReadonlySet<string>;
   /** Deepest allowed nesting of SELECTs below the top-level one. */
   readonly maxSubqueryDepth: number;
+  /** Largest LIMIT a query may write (a bigger one is refused, not clamped); no check when absent. */
+  readonly maxLimit?: number;
+  /** Most references to real tables in one query (self-joins multiply rows read); no check when absent. */
+  readonly maxTableReferences?: number;
 }
+
+/** The most rows any query may return, whatever it asks for. */
+export const maxQueryRows = 10_000;
 
 /** Queryable tables and their columns (a workerd test checks these against the migrated D1 schema). */
 export const queryableCatalog: Readonly<Record<string, readonly string[]>> = {
@@ -49,7 +56,7 @@ export const sqliteFunctions: readonly string[] = [
   'lower', 'upper', 'length', 'substr', 'substring', 'trim', 'ltrim', 'rtrim', 'replace', 'instr', 'printf',
   'format', 'concat', 'concat_ws', 'char', 'unicode', 'hex', 'quote', 'like', 'glob',
   // scalar: null handling, logic, types
-  'coalesce', 'ifnull', 'nullif', 'iif', 'typeof',
+  'coalesce', 'ifnull', 'nullif', 'iif', 'typeof', 'exists',
   // scalar: numbers
   'abs', 'round', 'sign', 'ceil', 'ceiling', 'floor', 'ln', 'log', 'log10', 'log2', 'pow', 'power', 'sqrt', 'mod',
   'exp',
@@ -67,5 +74,7 @@ export function analystQueryPolicy(extraParams: readonly string[] = []): QueryPo
     functions: new Set(sqliteFunctions),
     params: new Set(extraParams),
     maxSubqueryDepth: 3,
+    maxLimit: maxQueryRows,
+    maxTableReferences: 6,
   };
 }

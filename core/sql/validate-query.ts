@@ -26,7 +26,10 @@ export type QueryRefusal =
   | 'function_not_allowed'
   | 'unknown_column'
   | 'parameter_not_allowed'
-  | 'too_deep';
+  | 'too_deep'
+  | 'recursive_cte'
+  | 'limit_too_large'
+  | 'too_many_tables';
 
 export type ValidatedQuery =
   | { ok: true; sql: string; params: string[]; tables: string[] }
@@ -81,6 +84,9 @@ class TreeCheck {
   readonly paramOrder: string[] = [];
   private readonly columnRefs = new Set<string>();
   private readonly aliases = new Set<string>();
+  /** Names of the CTEs whose bodies are being checked (a reference to one of them is recursion). */
+  private readonly defining: string[] = [];
+  private tableReferences = 0;
   constructor(private readonly policy: QueryPolicy) {}
 
   /** `ctes` holds the CTE names visible at this point of the tree (lexical scope, innermost wins). */
@@ -117,9 +123,20 @@ class TreeCheck {
         );
         return;
       }
+      if (name === 'printf' || name === 'format') this.checkFormat(node, name);
     }
     if (type === 'param') {
       this.bindParam(node);
+      return;
+    }
+    if (type === 'var' || (type === 'origin' && typeof node.value === 'string' && /^\?\d*$/.test(node.value))) {
+      // `?`, `?N`, `$name`, `@name`: placeholders nobody binds (SQLite would read NULL, or the runner's own value).
+      this.fail('parameter_not_allowed', `Placeholder ${describePlaceholder(node)} cannot be bound here; write the value into the query.`);
+      return;
+    }
+    if (type === 'double_quote_string' && typeof node.value === 'string') {
+      // SQLite reads "x" as the column x when one exists, else as the text 'x': only known names may be quoted so.
+      this.columnRefs.add(node.value);
       return;
     }
     if (type === 'column_ref') {
@@ -135,19 +152,39 @@ class TreeCheck {
   }
 
   private checkSelect(node: Node, depth: number, outer: ReadonlySet<string>): void {
+    this.checkLimit(node);
+    if (this.refusal) return;
     let ctes = outer;
     const withList = node.with as Node[] | null | undefined;
     if (Array.isArray(withList)) {
-      // Names declared by WITH are visible in this statement, its subqueries and the CTE bodies themselves
-      // (recursive CTEs) — and nowhere else.
-      ctes = new Set([...outer, ...withList.map(cteName).filter((n): n is string => n !== null)]);
+      // Names declared by WITH are visible in this statement and its subqueries, and in the bodies of the CTEs
+      // declared after them — and nowhere else.
+      const names = withList.map(cteName).filter((n): n is string => n !== null);
+      for (const name of names) {
+        if (this.policy.tables.has(name)) {
+          this.fail('table_not_allowed', `The CTE name "${name}" hides the table of the same name; give the CTE another name.`);
+          return;
+        }
+      }
+      ctes = new Set([...outer, ...names]);
       // A CTE body is a query at the same depth as the statement that names it.
-      for (const cte of withList) {
+      for (const [index, cte] of withList.entries()) {
+        if (cte.recursive === true) {
+          // An unbounded recursive CTE is an infinite row generator (a denial of service on a shared database).
+          this.fail('recursive_cte', 'Recursive CTEs (WITH RECURSIVE) are not allowed: they can generate rows without end.');
+          return;
+        }
         for (const column of (cte.columns as unknown[] | null | undefined) ?? []) {
           const name = columnName(column as Node) ?? (typeof column === 'string' ? column : null);
           if (name) this.aliases.add(name.toLowerCase());
         }
-        this.visit((cte.stmt as Node | undefined) ?? null, depth, ctes);
+        // SQLite makes a CTE recursive when its body names itself, RECURSIVE keyword or not: the body sees
+        // only the CTEs declared before it, and a reference to its own name is refused in checkTable.
+        const own = names[index];
+        this.defining.push(own ?? '');
+        this.visit((cte.stmt as Node | undefined) ?? null, depth, new Set([...outer, ...names.slice(0, index)]));
+        this.defining.pop();
+        if (this.refusal) return;
       }
     }
     const from = node.from as Node[] | null | undefined;
@@ -161,7 +198,7 @@ class TreeCheck {
       }
     }
     for (const key of Object.keys(node)) {
-      if (key === 'with' || key === 'from' || key === 'type') continue;
+      if (key === 'with' || key === 'from' || key === 'type' || key === 'limit') continue;
       if (key === '_next') {
         // UNION / INTERSECT / EXCEPT: the next arm is a sibling with its own scope, not a subquery.
         this.visit(node[key], depth, outer);
@@ -196,15 +233,79 @@ class TreeCheck {
       this.fail('table_not_allowed', `Table ${String(item.db)}.${table} is not allowed: name tables without a schema.`);
       return;
     }
+    if (this.defining.includes(table)) {
+      this.fail('recursive_cte', `The CTE "${table}" refers to itself, which makes it recursive; recursive CTEs are not allowed.`);
+      return;
+    }
     if (ctes.has(table)) return;
     if (!this.policy.tables.has(table)) {
+      const internal = isInternalTable(table) ? ' It is an internal table of the database.' : '';
       this.fail(
         'table_not_allowed',
-        `Table "${table}" is not queryable. Queryable tables: ${[...this.policy.tables].sort().join(', ')}.`,
+        `Table "${table}" is not queryable.${internal} Queryable tables: ${[...this.policy.tables].sort().join(', ')}.`,
       );
       return;
     }
     this.tablesRead.add(table);
+    this.tableReferences++;
+    const max = this.policy.maxTableReferences;
+    if (max !== undefined && this.tableReferences > max) {
+      this.fail('too_many_tables', `The query reads tables ${this.tableReferences} times; at most ${max} table references are allowed (each join multiplies the rows read).`);
+    }
+  }
+
+  /**
+   * LIMIT must be a literal between 0 and the policy's maximum. A bigger one is refused rather than clamped, so
+   * what runs is exactly what was written; `LIMIT -1` (SQLite: no limit) and computed limits are refused too.
+   */
+  private checkLimit(node: Node): void {
+    const limit = node.limit as { seperator?: string; value?: Node[] } | null | undefined;
+    const values = limit?.value;
+    if (!Array.isArray(values) || values.length === 0) return;
+    // `LIMIT offset, count` (comma form) puts the count second; `LIMIT count OFFSET n` puts it first.
+    const count = limit?.seperator === ',' ? values[1] : values[0];
+    const offset = limit?.seperator === ',' ? values[0] : values[1];
+    const max = this.policy.maxLimit;
+    for (const [what, value] of [['LIMIT', count], ['OFFSET', offset]] as const) {
+      if (value === undefined) continue;
+      if (value.type !== 'number' || typeof value.value !== 'number' || !Number.isInteger(value.value)) {
+        this.fail('limit_too_large', `${what} must be a whole number written in the query (refused: ${describeLiteral(value)}).`);
+        return;
+      }
+      if (value.value < 0) {
+        this.fail(
+          'limit_too_large',
+          what === 'LIMIT' ? `LIMIT ${value.value} is refused: a negative LIMIT means "no limit" in SQLite.` : `OFFSET ${value.value} is refused: write 0 or more.`,
+        );
+        return;
+      }
+      if (what === 'LIMIT' && max !== undefined && value.value > max) {
+        this.fail(
+          'limit_too_large',
+          `LIMIT ${value.value} is refused (not clamped): at most ${max.toLocaleString('en-US')} rows may be asked for; write LIMIT ${max} or less.`,
+        );
+        return;
+      }
+    }
+  }
+
+  /** printf()/format() can build strings of any width from a tiny query: the format must be a literal, widths small. */
+  private checkFormat(node: Node, name: string): void {
+    const args = (node.args as Node | undefined)?.value;
+    const first = Array.isArray(args) ? (args[0] as Node | undefined) : undefined;
+    if (!first || (first.type !== 'single_quote_string' && first.type !== 'string')) {
+      this.fail('function_not_allowed', `${name}() needs a format written as a quoted string literal.`);
+      return;
+    }
+    const format = String(first.value);
+    for (const match of format.matchAll(/%[-+ 0#,!]*(\*|\d*)(?:\.(\*|\d*))?/g)) {
+      for (const part of [match[1], match[2]]) {
+        if (part === '*' || (part !== undefined && part !== '' && Number(part) > maxFormatWidth)) {
+          this.fail('function_not_allowed', `${name}() width or precision "${part}" is refused: at most ${maxFormatWidth}, and never "*".`);
+          return;
+        }
+      }
+    }
   }
 
   private bindParam(node: Node): void {
@@ -230,6 +331,23 @@ class TreeCheck {
   private fail(reason: QueryRefusal, message: string): void {
     this.refusal ??= { ok: false, reason, message };
   }
+}
+
+const maxFormatWidth = 1000;
+
+function describePlaceholder(node: Node): string {
+  if (node.type === 'var') return `${String(node.prefix ?? '')}${String(node.name ?? '')}`;
+  return String(node.value);
+}
+
+/** SQLite's own tables and D1's internal ones (`_cf_*`, `d1_migrations`): named as such in refusals. */
+function isInternalTable(table: string): boolean {
+  return table.startsWith('sqlite_') || table.startsWith('_cf_') || table.startsWith('d1_') || table.startsWith('pragma_');
+}
+
+function describeLiteral(node: Node): string {
+  if (node.type === 'number' || node.type === 'bigint') return String(node.value);
+  return typeof node.type === 'string' ? `a ${node.type.replace(/_/g, ' ')}` : 'an expression';
 }
 
 function functionName(node: Node): string | null {

@@ -2,7 +2,7 @@
 // End-to-end browser test: the README's `npm start` (scripts/start.mjs) on a fresh state directory, with
 // the demo organisation seeded; the real Okta samples of the shared corpus posted to /ingest/okta and counted
 // through /api/sql; then Debian's Chromium (playwright-core) signs in, runs a query on the Explore page,
-// sees the rows, opens the Alerts page, and on the Rules page reads a demo Sigma rule's YAML, has a broken
+// sees the rows, opens the Alerts page and the Identity pages (ITDR on the demo story), and on the Rules page reads a demo Sigma rule's YAML, has a broken
 // Sigma rule refused at its line and column, previews a fixed one in four SQL dialects and creates it.
 // Screenshots land in test/e2e/artifacts/.
 import { spawn } from 'node:child_process';
@@ -145,6 +145,38 @@ try {
     await page.getByTestId('routing-panel').waitFor({ timeout: 15_000 });
     await page.screenshot({ path: join(artifacts, 'routing.png'), fullPage: false });
     check('the Routing settings page loads', (await page.getByTestId('routing-panel').innerText()).length > 0);
+
+    // Identity (ITDR): the demo's story (a) victim — who accepted the MFA push from the attacker's address —
+    // is detected on the ingest path through the Durable Objects, and the Identity pages show it.
+    const sqlRows = async (sql) => (await api('/api/sql', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ sql }) })).body.rows;
+    const [[victim] = []] = await sqlRows("SELECT lower(actor) FROM events WHERE src_ip = '203.0.113.45' AND identity_action = 'mfa_accept' LIMIT 1");
+    const victimView = victim ? (await api(`/api/identity/users/${encodeURIComponent(victim)}`)).body : null;
+    const victimKinds = [...new Set((victimView?.detections ?? []).map((d) => d.kind))];
+    const victimIncidents = victim ? (await api(`/api/identity/incidents?status=all&person=${encodeURIComponent(victim)}`)).body.incidents : [];
+    check(
+      'ITDR detects the demo spray → MFA fatigue → privilege grant story on its victim, with an identity incident',
+      victimKinds.includes('mfa_fatigue') && victimKinds.includes('privilege_escalation') && victimIncidents.length > 0,
+      `${victim}: ${victimKinds.join(', ')}; ${victimIncidents.length} identity incident(s), stages ${victimIncidents[0]?.stages?.join(', ')}`,
+    );
+    await page.goto(`${origin}/identity`);
+    await page.getByTestId('identity-users-table').waitFor({ timeout: 15_000 });
+    const identityRows = await page.getByTestId('identity-user-row').count();
+    const incidentRows = await page.getByTestId('identity-incident-row').count();
+    await page.screenshot({ path: join(artifacts, 'identity.png'), fullPage: false });
+    check('the Identity page lists risky users and identity incidents', identityRows > 0 && incidentRows > 0, `${identityRows} users, ${incidentRows} incidents`);
+    await page.goto(`${origin}/identity/${encodeURIComponent(victim ?? 'none')}`);
+    await page.getByTestId('attack-timeline').waitFor({ timeout: 15_000 });
+    const timelineDetections = await page.getByTestId('timeline-detection').count();
+    const mapLand = await page.getByTestId('signin-map').locator('path.map-land').count();
+    const mapDots = await page.getByTestId('signin-map').locator('circle.map-dot').count();
+    const heatCells = await page.getByTestId('baseline-heatmap').locator('rect').count();
+    const riskChart = await page.getByTestId('risk-history-chart').count();
+    await page.screenshot({ path: join(artifacts, 'identity-user.png'), fullPage: true });
+    check(
+      'the Identity user page shows the attack timeline, the sign-in map, the hour-of-week baseline and the risk history',
+      timelineDetections > 0 && mapLand === 1 && mapDots > 0 && heatCells === 168 && riskChart === 1,
+      `${timelineDetections} detections on the timeline, ${mapDots} places on the map, ${heatCells} heat-map cells`,
+    );
 
     // Rules: the Sigma rules `npm start` imported from rules/sigma are listed, and one expands to its YAML.
     const storedSigma = (await api('/api/rules')).body.rules.filter((r) => r.format === 'sigma').length;

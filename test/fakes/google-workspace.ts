@@ -18,6 +18,17 @@
  * boolValue | intValue | multiValue | messageValue …}]}]`), each given a unique `uniqueQualifier` and a recent time.
  * The service account's key pair is generated at start; its JSON key file (and a rogue key file with an
  * unregistered key) is the answer of POST /__fake/service-account on the token server.
+ *
+ * The Admin server also serves the Directory API calls of the identity responder (adapters/google_workspace/respond.ts)
+ * on a small directory (POST /__fake/directory answers its state): `GET users/{userKey}`, `PUT|PATCH users/{userKey}`
+ * (suspended, changePasswordAtNextLogin), `POST users/{userKey}/signOut`, `GET users/{userKey}/tokens`, `DELETE
+ * users/{userKey}/tokens/{clientId}`, `POST users/{userKey}/twoStepVerification/turnOff` and `POST
+ * users/{userKey}/verificationCodes/invalidate`, under /admin/directory/v1, each checking the scope Google documents
+ * for it (admin.directory.user or admin.directory.user.security; 403 insufficientPermissions) and that the token acts
+ * for an admin (403 "Not Authorized to access this resource/api"); 404 notFound for an unknown user. The scopes
+ * delegated to the service account are set with POST /__fake/delegate {scopes} on the token server. What turnOff
+ * answers for a user not enrolled in 2SV is not documented; the fake answers 400 failedPrecondition, and the
+ * responder does not call it then.
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -32,6 +43,44 @@ export const googleFakeUser = 'user@acme.test';
 /** The domain's customer id: the `customerId` parameter must name it when sent. */
 export const googleFakeCustomer = 'C01acme00';
 const reportsScope = 'https://www.googleapis.com/auth/admin.reports.audit.readonly';
+const directoryUserScope = 'https://www.googleapis.com/auth/admin.directory.user';
+const directoryUserReadonlyScope = 'https://www.googleapis.com/auth/admin.directory.user.readonly';
+const directoryUserSecurityScope = 'https://www.googleapis.com/auth/admin.directory.user.security';
+const defaultDelegatedScopes = [reportsScope, directoryUserScope, directoryUserSecurityScope];
+
+export interface FakeDirectoryUser {
+  id: string;
+  primaryEmail: string;
+  aliases: string[];
+  suspended: boolean;
+  changePasswordAtNextLogin: boolean;
+  isEnrolledIn2Sv: boolean;
+  isEnforcedIn2Sv: boolean;
+  signOuts: number;
+  backupCodesInvalidated: number;
+  tokens: { clientId: string; displayText: string; scopes: string[]; anonymous: boolean; nativeApp: boolean }[];
+}
+
+function initialDirectory(): FakeDirectoryUser[] {
+  return [
+    { id: '100000000000000000001', primaryEmail: googleFakeAdmin, aliases: [], suspended: false, changePasswordAtNextLogin: false, isEnrolledIn2Sv: true, isEnforcedIn2Sv: true, signOuts: 0, backupCodesInvalidated: 0, tokens: [] },
+    {
+      id: '100000000000000000002',
+      primaryEmail: googleFakeUser,
+      aliases: ['u.ser@acme.test'],
+      suspended: false,
+      changePasswordAtNextLogin: false,
+      isEnrolledIn2Sv: true,
+      isEnforcedIn2Sv: true,
+      signOuts: 0,
+      backupCodesInvalidated: 0,
+      tokens: [
+        { clientId: '292824132082.apps.googleusercontent.com', displayText: 'Zapier', scopes: ['https://mail.google.com/'], anonymous: false, nativeApp: false },
+        { clientId: '1071289245-calendar.apps.googleusercontent.com', displayText: 'Calendly', scopes: ['https://www.googleapis.com/auth/calendar'], anonymous: false, nativeApp: false },
+      ],
+    },
+  ];
+}
 const applications = ['login', 'admin', 'drive', 'token'];
 
 type Json = Record<string, unknown>;
@@ -121,7 +170,8 @@ export async function startGoogleWorkspaceFakes(corpusDir: string): Promise<{ oa
     [googleFakeUser, { admin: false }],
   ]);
   /** Domain-wide delegation: the scopes the Workspace admin granted to the service account's client id. */
-  const delegatedScopes = new Set([reportsScope]);
+  let delegatedScopes = new Set(defaultDelegatedScopes);
+  let directory = initialDirectory();
   /** The JSON key files, once the token server's address is known. */
   let serviceAccount: { keyFile: Json; rogueKeyFile: Json } | null = null;
 
@@ -165,10 +215,13 @@ export async function startGoogleWorkspaceFakes(corpusDir: string): Promise<{ oa
       tokens.set(token, { subject, scopes, expiresAt: Date.now() + 3599_000 });
       sendJson(res, 200, { access_token: token, expires_in: 3599, token_type: 'Bearer' });
     },
-    (action) => {
+    (action, raw) => {
       // service-account: the account's JSON key file, and one with the same email and an unregistered key.
       if (action === 'service-account') return serviceAccount;
       if (action === 'revoke-tokens') tokens.clear();
+      // delegate: the scopes granted to the service account by domain-wide delegation, from now on.
+      if (action === 'delegate') delegatedScopes = new Set((raw as { scopes?: string[] } | null)?.scopes ?? defaultDelegatedScopes);
+      if (action === 'reset') delegatedScopes = new Set(defaultDelegatedScopes);
       return { tokens: tokens.size };
     },
   );
@@ -196,8 +249,92 @@ export async function startGoogleWorkspaceFakes(corpusDir: string): Promise<{ oa
   };
   reset(8);
 
+  const directoryApi = (req: FakeRequest, res: ServerResponse, url: URL) => {
+    const token = bearer(req);
+    const issued = token ? tokens.get(token) : undefined;
+    if (!issued || issued.expiresAt < Date.now()) {
+      return googleError(res, 401, 'Request had invalid authentication credentials. Expected OAuth 2 access token, login cookie or other valid authentication credential. See https://developers.google.com/identity/sign-in/web/devconsole-project.', 'authError', 'UNAUTHENTICATED');
+    }
+    const m = /^\/admin\/directory\/v1\/users\/([^/]+)(?:\/(signOut|tokens|tokens\/([^/]+)|twoStepVerification\/turnOff|verificationCodes\/invalidate))?$/.exec(url.pathname);
+    if (!m) return googleError(res, 404, 'Not Found', 'notFound', 'NOT_FOUND');
+    const route = `${req.method} ${m[3] ? 'tokens/{clientId}' : (m[2] ?? '')}`;
+    const scopesFor: Record<string, string[]> = {
+      'GET ': [directoryUserScope, directoryUserReadonlyScope],
+      'PUT ': [directoryUserScope],
+      'PATCH ': [directoryUserScope],
+      'POST signOut': [directoryUserSecurityScope],
+      'GET tokens': [directoryUserSecurityScope],
+      'DELETE tokens/{clientId}': [directoryUserSecurityScope],
+      'POST twoStepVerification/turnOff': [directoryUserSecurityScope],
+      'POST verificationCodes/invalidate': [directoryUserSecurityScope],
+    };
+    const needed = scopesFor[route];
+    if (!needed) return googleError(res, 405, 'Method Not Allowed', 'methodNotAllowed', 'INVALID_ARGUMENT');
+    if (!needed.some((scope) => issued.scopes.includes(scope))) return googleError(res, 403, 'Request had insufficient authentication scopes.', 'insufficientPermissions', 'PERMISSION_DENIED');
+    if (!users.get(issued.subject)?.admin) return googleError(res, 403, 'Not Authorized to access this resource/api', 'forbidden', 'PERMISSION_DENIED');
+    const key = decodeURIComponent(m[1]!).toLowerCase();
+    const user = directory.find((u) => u.id === key || u.primaryEmail === key || u.aliases.includes(key));
+    if (!user) return googleError(res, 404, 'Resource Not Found: userKey', 'notFound', 'NOT_FOUND');
+    const resource = () => ({
+      kind: 'admin#directory#user',
+      id: user.id,
+      etag: `"fake-${user.id}-${Number(user.suspended)}${Number(user.changePasswordAtNextLogin)}${Number(user.isEnrolledIn2Sv)}"`,
+      primaryEmail: user.primaryEmail,
+      name: { givenName: user.primaryEmail.split('@')[0], familyName: 'Test', fullName: `${user.primaryEmail.split('@')[0]} Test` },
+      isAdmin: users.get(user.primaryEmail)?.admin ?? false,
+      suspended: user.suspended,
+      ...(user.suspended ? { suspensionReason: 'ADMIN' } : {}),
+      changePasswordAtNextLogin: user.changePasswordAtNextLogin,
+      isEnrolledIn2Sv: user.isEnrolledIn2Sv,
+      isEnforcedIn2Sv: user.isEnforcedIn2Sv,
+      aliases: user.aliases,
+      customerId: googleFakeCustomer,
+      orgUnitPath: '/',
+    });
+    const empty = () => {
+      res.writeHead(204);
+      res.end();
+    };
+    switch (route) {
+      case 'GET ':
+        return sendJson(res, 200, resource());
+      case 'PUT ':
+      case 'PATCH ': {
+        const body = JSON.parse(req.body || '{}') as { suspended?: unknown; changePasswordAtNextLogin?: unknown };
+        if (typeof body.suspended === 'boolean') user.suspended = body.suspended;
+        if (typeof body.changePasswordAtNextLogin === 'boolean') user.changePasswordAtNextLogin = body.changePasswordAtNextLogin;
+        return sendJson(res, 200, resource());
+      }
+      case 'POST signOut':
+        user.signOuts++;
+        return empty();
+      case 'GET tokens':
+        return sendJson(res, 200, {
+          kind: 'admin#directory#tokenList',
+          etag: `"fake-tokens-${user.tokens.length}"`,
+          ...(user.tokens.length ? { items: user.tokens.map((t) => ({ kind: 'admin#directory#token', etag: '"fake"', userKey: user.id, ...t })) } : {}),
+        });
+      case 'DELETE tokens/{clientId}': {
+        const clientId = decodeURIComponent(m[3]!);
+        if (!user.tokens.some((t) => t.clientId === clientId)) return googleError(res, 404, 'Resource Not Found: clientId', 'notFound', 'NOT_FOUND');
+        user.tokens = user.tokens.filter((t) => t.clientId !== clientId);
+        return empty();
+      }
+      case 'POST twoStepVerification/turnOff':
+        if (!user.isEnrolledIn2Sv) return googleError(res, 400, 'Precondition Failed', 'failedPrecondition', 'FAILED_PRECONDITION');
+        user.isEnrolledIn2Sv = false;
+        return empty();
+      case 'POST verificationCodes/invalidate':
+        user.backupCodesInvalidated++;
+        return empty();
+      default:
+        return googleError(res, 405, 'Method Not Allowed', 'methodNotAllowed', 'INVALID_ARGUMENT');
+    }
+  };
+
   const reports = await startFakeServer(
     (req, res, url) => {
+      if (url.pathname.startsWith('/admin/directory/v1/')) return directoryApi(req, res, url);
       const match = /^\/admin\/reports\/v1\/activity\/users\/([^/]+)\/applications\/([^/]+)$/.exec(url.pathname);
       if (!match || req.method !== 'GET') return googleError(res, 404, 'Not Found', 'notFound', 'NOT_FOUND');
       const token = bearer(req);
@@ -253,7 +390,11 @@ export async function startGoogleWorkspaceFakes(corpusDir: string): Promise<{ oa
     },
     (action, raw) => {
       const body = raw as { perApplication?: number; application?: string; count?: number } | null;
-      if (action === 'reset') reset(body?.perApplication ?? 8);
+      if (action === 'directory') return directory;
+      if (action === 'reset') {
+        reset(body?.perApplication ?? 8);
+        directory = initialDirectory();
+      }
       else if (action === 'add') {
         const application = body?.application ?? 'login';
         const list = (served[application] ??= []);

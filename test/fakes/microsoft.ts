@@ -20,6 +20,14 @@
  * the Graph resources inside diagnostic-settings records, and Management API audit records (keys lower-cased by a
  * pipeline restored to the API's PascalCase), each given a unique id and a recent time.
  * Admin (per server): POST /__fake/reset, /__fake/fail, GET /__fake/requests, and actions named below.
+ *
+ * Graph also serves the user-management calls of the identity responder (adapters/entra_id/respond.ts) on a small
+ * directory (POST /__fake/directory on the Graph server answers its state): `GET /v1.0/users/{id|userPrincipalName}`
+ * ($select honoured; 404 Request_ResourceNotFound), `POST /v1.0/users/{id}/revokeSignInSessions` (moves
+ * signInSessionsValidFromDateTime to now), `PATCH /v1.0/users/{id}` (accountEnabled, passwordProfile), `GET
+ * /v1.0/users/{id}/authentication/methods` and `DELETE /v1.0/users/{id}/authentication/{type}Methods/{methodId}`, each
+ * checking the app role Graph documents for it (403 Authorization_RequestDenied without it). The roles granted to the
+ * app are set with POST /__fake/graph-roles {roles} on the token server and apply to tokens issued afterwards.
  */
 import { randomUUID } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -162,8 +170,73 @@ function decodeToken(token: string, query: string): number | null {
   }
 }
 
+/** The application permissions the fake app holds on Graph unless a test changes them. */
+const defaultGraphRoles = [
+  'AuditLog.Read.All',
+  'Directory.Read.All',
+  'User.Read.All',
+  'User.RevokeSessions.All',
+  'User.EnableDisableAccount.All',
+  'User-PasswordProfile.ReadWrite.All',
+  'UserAuthenticationMethod.ReadWrite.All',
+];
+
+export const microsoftFakeUser = 'alice@acme.test';
+export const microsoftFakeDisabledUser = 'bob@acme.test';
+
+export interface FakeGraphUser {
+  id: string;
+  userPrincipalName: string;
+  accountEnabled: boolean;
+  passwordProfile: { forceChangePasswordNextSignIn: boolean };
+  signInSessionsValidFromDateTime: string;
+  methods: { '@odata.type': string; id: string; [k: string]: unknown }[];
+}
+
+function initialGraphDirectory(): FakeGraphUser[] {
+  const since = '2026-01-05T08:00:00Z';
+  return [
+    {
+      id: '7d0f3c2a-1b4e-4c5d-9e8f-a1b2c3d4e5f6',
+      userPrincipalName: microsoftFakeUser,
+      accountEnabled: true,
+      passwordProfile: { forceChangePasswordNextSignIn: false },
+      signInSessionsValidFromDateTime: since,
+      methods: [
+        { '@odata.type': '#microsoft.graph.passwordAuthenticationMethod', id: '28c10230-6103-485e-b985-444c60001490', createdDateTime: null },
+        { '@odata.type': '#microsoft.graph.phoneAuthenticationMethod', id: '3179e48a-750b-4051-897c-87b9720928f7', phoneNumber: '+1 2065555555', phoneType: 'mobile', smsSignInState: 'notConfigured' },
+        { '@odata.type': '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod', id: '6a1f5f7b-2c8d-4e9a-b0c1-d2e3f4a5b6c7', displayName: 'iPhone 15', deviceTag: 'SoftwareTokenActivated', phoneAppVersion: '6.8.9' },
+        { '@odata.type': '#microsoft.graph.softwareOathAuthenticationMethod', id: 'b172893e-893e-4a5e-8e8e-1f2e3d4c5b6a', secretKey: null },
+        { '@odata.type': '#microsoft.graph.fido2AuthenticationMethod', id: '-2_GRUg2-HYz6_1YG4YRAQ2', displayName: 'YubiKey 5', aaGuid: 'cb69481e-8ff7-4039-93ec-0a2729a154a8', model: 'YubiKey 5 NFC' },
+      ],
+    },
+    {
+      id: '9e8d7c6b-5a4f-4e3d-8c2b-1a0f9e8d7c6b',
+      userPrincipalName: microsoftFakeDisabledUser,
+      accountEnabled: false,
+      passwordProfile: { forceChangePasswordNextSignIn: false },
+      signInSessionsValidFromDateTime: since,
+      methods: [{ '@odata.type': '#microsoft.graph.passwordAuthenticationMethod', id: '28c10230-6103-485e-b985-444c60001490', createdDateTime: null }],
+    },
+  ];
+}
+
+/** Graph's method type of each `…Methods` segment of /authentication. */
+const methodSegments: Record<string, string> = {
+  microsoftAuthenticatorMethods: '#microsoft.graph.microsoftAuthenticatorAuthenticationMethod',
+  phoneMethods: '#microsoft.graph.phoneAuthenticationMethod',
+  softwareOathMethods: '#microsoft.graph.softwareOathAuthenticationMethod',
+  fido2Methods: '#microsoft.graph.fido2AuthenticationMethod',
+  emailMethods: '#microsoft.graph.emailAuthenticationMethod',
+  windowsHelloForBusinessMethods: '#microsoft.graph.windowsHelloForBusinessAuthenticationMethod',
+  temporaryAccessPassMethods: '#microsoft.graph.temporaryAccessPassAuthenticationMethod',
+  platformCredentialMethods: '#microsoft.graph.platformCredentialAuthenticationMethod',
+};
+
 export async function startMicrosoftFakes(corpusDir: string): Promise<{ login: RunningFake; graph: RunningFake; manage: RunningFake }> {
   const tokens = new Map<string, IssuedToken>();
+  let graphRoles = [...defaultGraphRoles];
+  let directory = initialGraphDirectory();
   const pools = graphPools(corpusDir);
   const recordPools = auditRecordPools(corpusDir);
 
@@ -213,16 +286,79 @@ export async function startMicrosoftFakes(corpusDir: string): Promise<{ login: R
         );
       }
       const token = `eyJ0eXAiOiJKV1Qi.fake-${randomUUID()}`;
-      const roles = audience === graphResource ? ['AuditLog.Read.All', 'Directory.Read.All'] : ['ActivityFeed.Read'];
+      const roles = audience === graphResource ? [...graphRoles] : ['ActivityFeed.Read'];
       tokens.set(token, { audience, tenant, roles, expiresAt: Date.now() + 3599_000 });
       sendJson(res, 200, { token_type: 'Bearer', expires_in: 3599, ext_expires_in: 3599, access_token: token });
     },
-    (action) => {
+    (action, raw) => {
       // revoke-tokens: every token issued so far stops working (as after a secret rotation or an admin revocation).
       if (action === 'revoke-tokens') tokens.clear();
+      // graph-roles: the application permissions admin-consented for the app, in tokens issued from now on.
+      else if (action === 'graph-roles') graphRoles = [...((raw as { roles?: string[] } | null)?.roles ?? defaultGraphRoles)];
+      else if (action === 'reset') graphRoles = [...defaultGraphRoles];
       return { tokens: tokens.size };
     },
   );
+
+  // ---- Microsoft Graph: users (the identity responder's calls) ----
+  const graphUsers = (req: FakeRequest, res: ServerResponse, url: URL) => {
+    const token = bearer(req);
+    if (!token) return graphError(res, 401, 'InvalidAuthenticationToken', 'Access token is empty.');
+    const issued = tokens.get(token);
+    if (!issued || issued.audience !== graphResource) return graphError(res, 401, 'InvalidAuthenticationToken', 'Access token validation failure. Invalid audience.');
+    if (issued.expiresAt < Date.now()) return graphError(res, 401, 'InvalidAuthenticationToken', 'Lifetime validation failed, the token is expired.');
+    const allowed = (...roles: string[]) => roles.some((r) => issued.roles.includes(r));
+    const denied = () => graphError(res, 403, 'Authorization_RequestDenied', 'Insufficient privileges to complete the operation.');
+    const m = /^\/v1\.0\/users\/([^/]+)(?:\/(revokeSignInSessions|authentication\/methods|authentication\/(\w+Methods)\/([^/]+)))?$/.exec(url.pathname);
+    if (!m) return graphError(res, 400, 'BadRequest', `Resource not found for the segment '${url.pathname.split('/').pop()}'.`);
+    const key = decodeURIComponent(m[1]!);
+    const user = directory.find((u) => u.id === key || u.userPrincipalName.toLowerCase() === key.toLowerCase());
+    const notFound = () =>
+      graphError(res, 404, 'Request_ResourceNotFound', `Resource '${key}' does not exist or one of its queried reference-property objects are not present.`);
+    const origin = `http://${req.headers.host}`;
+    if (!m[2] && req.method === 'GET') {
+      if (!allowed('User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All')) return denied();
+      if (!user) return notFound();
+      const select = (url.searchParams.get('$select') ?? 'id,userPrincipalName,accountEnabled').split(',').map((x) => x.trim());
+      const shown = Object.fromEntries(select.filter((k) => k in user && k !== 'methods').map((k) => [k, user[k as keyof FakeGraphUser]]));
+      return sendJson(res, 200, { '@odata.context': `${origin}/v1.0/$metadata#users(${select.join(',')})/$entity`, ...shown });
+    }
+    if (!m[2] && req.method === 'PATCH') {
+      const patch = JSON.parse(req.body || '{}') as { accountEnabled?: unknown; passwordProfile?: { forceChangePasswordNextSignIn?: unknown } };
+      if ('accountEnabled' in patch && !allowed('User.EnableDisableAccount.All', 'User.ReadWrite.All')) return denied();
+      if ('passwordProfile' in patch && !allowed('User-PasswordProfile.ReadWrite.All', 'User.ReadWrite.All')) return denied();
+      if (!user) return notFound();
+      if (typeof patch.accountEnabled === 'boolean') user.accountEnabled = patch.accountEnabled;
+      if (typeof patch.passwordProfile?.forceChangePasswordNextSignIn === 'boolean') user.passwordProfile.forceChangePasswordNextSignIn = patch.passwordProfile.forceChangePasswordNextSignIn;
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    if (m[2] === 'revokeSignInSessions' && req.method === 'POST') {
+      if (!allowed('User.RevokeSessions.All', 'User.ReadWrite.All', 'Directory.ReadWrite.All')) return denied();
+      if (!user) return notFound();
+      user.signInSessionsValidFromDateTime = graphTime(Date.now());
+      return sendJson(res, 200, { '@odata.context': `${origin}/v1.0/$metadata#Edm.Boolean`, value: true });
+    }
+    if (m[2] === 'authentication/methods' && req.method === 'GET') {
+      if (!allowed('UserAuthenticationMethod.Read.All', 'UserAuthenticationMethod.ReadWrite.All')) return denied();
+      if (!user) return notFound();
+      return sendJson(res, 200, { '@odata.context': `${origin}/v1.0/$metadata#users('${user.id}')/authentication/methods`, value: user.methods });
+    }
+    if (m[3] && req.method === 'DELETE') {
+      if (!allowed('UserAuthenticationMethod.ReadWrite.All')) return denied();
+      if (!user) return notFound();
+      const type = methodSegments[m[3]];
+      const methodId = decodeURIComponent(m[4]!);
+      const method = user.methods.find((x) => x.id === methodId && x['@odata.type'] === type);
+      if (!method) return graphError(res, 404, 'itemNotFound', `The requested resource '${methodId}' does not exist.`);
+      user.methods = user.methods.filter((x) => x !== method);
+      res.writeHead(204);
+      res.end();
+      return;
+    }
+    return graphError(res, 405, 'Request_BadRequest', `The method ${req.method} is not allowed on ${url.pathname}.`);
+  };
 
   // ---- Microsoft Graph ----
   const graphState: { signIns: Json[]; directoryAudits: Json[] } = { signIns: [], directoryAudits: [] };
@@ -247,6 +383,7 @@ export async function startMicrosoftFakes(corpusDir: string): Promise<{ login: R
 
   const graph = await startFakeServer(
     (req, res, url) => {
+      if (/^\/v1\.0\/users\//.test(url.pathname)) return graphUsers(req, res, url);
       const match = /^\/(v1\.0|beta)\/auditLogs\/(signIns|directoryAudits)$/.exec(url.pathname);
       if (!match || req.method !== 'GET') return graphError(res, 400, 'BadRequest', `Resource not found for the segment '${url.pathname.split('/').pop()}'.`);
       const token = bearer(req);
@@ -291,7 +428,11 @@ export async function startMicrosoftFakes(corpusDir: string): Promise<{ login: R
     },
     (action, raw) => {
       const body = raw as { signIns?: number; directoryAudits?: number; feed?: 'signIns' | 'directoryAudits'; count?: number; minutesBeforeNewest?: number } | null;
-      if (action === 'reset') resetGraph(body);
+      if (action === 'directory') return directory;
+      if (action === 'reset') {
+        resetGraph(body);
+        directory = initialGraphDirectory();
+      }
       else if (action === 'add' || action === 'add-late') {
         // add: records newer than any so far; add-late: records indexed now but dated before the newest one.
         const feed = body?.feed ?? 'signIns';

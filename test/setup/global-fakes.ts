@@ -5,6 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { startJwksIssuer } from '../fakes/jwks-issuer';
 import { startFakes as startAlertingFakes } from '../fakes/group-alerting';
 import { startFakes as startDuoS3Fakes } from '../fakes/group-duo-s3';
+import { startFakes as startLlmFakes } from '../fakes/group-llm';
+import { startFakes as startIdentityResponseFakes } from '../fakes/group-identity-response';
 import { startFakes as startMicrosoftGoogleFakes } from '../fakes/group-microsoft-google';
 import { startFakes as startSaasFakes } from '../fakes/group-saas';
 import { startOktaFake } from '../fakes/okta';
@@ -21,7 +23,7 @@ export default async function setup(project: TestProject) {
   project.provide('googleFakePrivateJwk', google.privateJwk);
   const okta = await startOktaFake(corpusDir);
   project.provide('oktaFakePort', okta.port);
-  const groups = await Promise.all([startMicrosoftGoogleFakes(corpusDir), startDuoS3Fakes(corpusDir), startSaasFakes(corpusDir), startAlertingFakes()]);
+  const groups = await Promise.all([startMicrosoftGoogleFakes(corpusDir), startDuoS3Fakes(corpusDir), startSaasFakes(corpusDir), startAlertingFakes(), startIdentityResponseFakes(corpusDir), startLlmFakes()]);
   const fakePorts = Object.assign({}, ...groups.map((g) => g.ports)) as Record<string, number>;
   project.provide('fakePorts', fakePorts);
   return async () => {

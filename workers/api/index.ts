@@ -6,6 +6,8 @@ import { registerAlertsList } from './routes/alerts-list';
 import { registerAlertsUpdate } from './routes/alerts-update';
 import { registerAuditList } from './routes/audit-list';
 import { registerHealth } from './routes/health';
+import { registerIdentityIncidentsList } from './routes/identity-incidents-list';
+import { registerIdentityRebuild } from './routes/identity-rebuild';
 import { registerIdentityUserGet } from './routes/identity-user-get';
 import { registerIncidents } from './routes/incidents-list';
 import { registerMaintenanceWindows } from './routes/maintenance-windows';
@@ -23,6 +25,8 @@ import { registerRulesTest } from './routes/rules-test';
 import { registerRouting } from './routes/routing';
 import { registerRulesUpdate } from './routes/rules-update';
 import { registerSourcesList } from './routes/sources-list';
+import { registerQuery } from './routes/query';
+import { registerQueryConversations } from './routes/query-conversations';
 import { registerSql } from './routes/sql';
 import { registerSuppressions } from './routes/suppressions';
 import { registerTokensCreate } from './routes/tokens-create';
@@ -35,6 +39,8 @@ export function apiRoutes() {
     registerMe,
     registerHealth,
     registerSql,
+    registerQuery,
+    registerQueryConversations,
     registerAlertsList,
     registerAlertsGet,
     registerAlertsUpdate,
@@ -50,6 +56,8 @@ export function apiRoutes() {
     registerRulesRuns,
     registerIdentityUsersList,
     registerIdentityUserGet,
+    registerIdentityIncidentsList,
+    registerIdentityRebuild,
     registerPlaybookRunsList,
     registerPlaybookRunsCreate,
     registerPlaybookRunGet,

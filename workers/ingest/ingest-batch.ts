@@ -8,16 +8,19 @@
  * uids, so it completes without duplicates. Durability: when D1 fails after R2 accepted the raw batch, the
  * sender gets 503 (retry is safe) and the cron replays the batch from R2 anyway (replayPendingBatches).
  */
-import { groupIdentityEvents } from '../../core/identity/identity-event';
+import { summarizeIdentityEvent } from '../../core/identity/identity-event';
 import { batchIdFor, parseBatch, type LineError } from '../../core/ingest/parse-batch';
 import type { SourceAdapter } from '../../core/ingest/source-adapter';
 import { rawBatchKey } from '../../core/lake/keys';
 import type { Principal } from '../../core/auth/roles';
 import { eventInsertStatements, existingEventUids, maxEventBytes } from '../../adapters/d1/events-repository';
 import { IngestBatchesRepository } from '../../adapters/d1/ingest-batches-repository';
+import { partitionStatsStatements } from '../../adapters/d1/partition-stats-repository';
+import { partitionStatsOf } from '../../core/nlq/cost';
 import { writeBatchToLake } from '../../adapters/r2/lake-writer';
 import { sourceAdapters } from '../../adapters/sources';
 import { detectRealtime } from '../detect/realtime-detection';
+import { feedIdentityEvents } from '../itdr/feed-identity';
 import type { Env } from '../env';
 import { ApiError } from '../errors';
 
@@ -113,6 +116,8 @@ export async function landBatch(
   try {
     await env.DB.batch([
       ...eventInsertStatements(env.DB, events),
+      // Same transaction as the rows, so a batch is counted exactly when it lands (cost estimates, core/nlq/cost).
+      ...partitionStatsStatements(env.DB, partitionStatsOf(events)),
       batches.completeStatement(batchId, {
         lines: parsed.lines,
         accepted,
@@ -221,18 +226,19 @@ function noLineAccepted(result: IngestResult): ApiError {
   });
 }
 
-/** Updates each user's identity Durable Object; the events are already durable in D1 and R2. */
-async function feedIdentityState(env: Env, events: Parameters<typeof groupIdentityEvents>[0]): Promise<void> {
-  const groups = [...groupIdentityEvents(events)];
-  const concurrency = 64;
-  for (let i = 0; i < groups.length; i += concurrency) {
-    const results = await Promise.allSettled(
-      groups.slice(i, i + concurrency).map(([user, summaries]) =>
-        env.IDENTITY_USER.get(env.IDENTITY_USER.idFromName(user)).record(user, summaries),
-      ),
-    );
-    for (const r of results) {
-      if (r.status === 'rejected') console.error(JSON.stringify({ level: 'error', msg: 'identity state update failed', error: String(r.reason) }));
-    }
+/**
+ * Runs identity threat detection on the batch's identity events (workers/itdr/feed-identity.ts): the org-wide
+ * and per-person Durable Objects, then alerts and identity incidents. The events are already durable in D1 and
+ * R2; a failure here is logged and made up by `mantissa itdr rebuild` (replay from the events table).
+ */
+async function feedIdentityState(env: Env, events: readonly (Parameters<typeof summarizeIdentityEvent>[0])[]): Promise<void> {
+  const summaries = events.flatMap((e) => {
+    const summary = summarizeIdentityEvent(e);
+    return summary ? [summary] : [];
+  });
+  try {
+    await feedIdentityEvents(env, summaries, new Date());
+  } catch (err) {
+    console.error(JSON.stringify({ level: 'error', msg: 'identity threat detection failed for a batch; `mantissa itdr rebuild` replays it', error: String(err) }));
   }
 }

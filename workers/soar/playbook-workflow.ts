@@ -16,12 +16,15 @@ import {
   type ContainUserParams,
 } from '../../core/soar/contain-user';
 import { PlaybookRunsRepository } from '../../adapters/d1/playbook-runs-repository';
+import { containAtIdentityProviders, type IdentityContainmentSummary } from './contain-at-identity-providers';
 
 export interface ContainUserResult {
   status: 'complete' | 'rejected' | 'timed_out';
   evidenceKey: string;
   evidenceEvents: number;
   decidedBy?: string;
+  /** What each configured identity provider was asked and answered (empty when none is configured). */
+  identityResponses?: IdentityContainmentSummary;
 }
 
 export class PlaybookWorkflow extends WorkflowEntrypoint<Cloudflare.Env, ContainUserParams> {
@@ -72,6 +75,8 @@ export class PlaybookWorkflow extends WorkflowEntrypoint<Cloudflare.Env, Contain
       return { status: 'rejected', evidenceKey: evidence.key, evidenceEvents: evidence.events, decidedBy: decision.decidedBy };
     }
 
+    const identityResponses = await step.do(stepNames.respond, async () => containAtIdentityProviders(this.env, params.userId));
+
     await step.do(stepNames.containUser, async () => {
       const stub = this.env.IDENTITY_USER.get(this.env.IDENTITY_USER.idFromName(params.userId));
       await stub.setContainment(params.userId, {
@@ -85,9 +90,10 @@ export class PlaybookWorkflow extends WorkflowEntrypoint<Cloudflare.Env, Contain
         evidenceEvents: evidence.events,
         contained: params.userId,
         decidedBy: decision.decidedBy,
+        identityResponses,
       });
     });
-    return { status: 'complete', evidenceKey: evidence.key, evidenceEvents: evidence.events, decidedBy: decision.decidedBy };
+    return { status: 'complete', evidenceKey: evidence.key, evidenceEvents: evidence.events, decidedBy: decision.decidedBy, identityResponses };
   }
 }
 

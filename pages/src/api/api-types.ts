@@ -389,11 +389,18 @@ export interface ConvertResponse {
   results: ConvertedDocument[];
 }
 
+/** `GET /api/identity/users`: a person ITDR tracks, riskiest first. */
 export interface IdentityUserSummary {
   user: string;
+  identities: string[];
+  riskScore: number;
+  riskLevel: IdentityRiskLevel;
+  detectionCount: number;
+  lastDetection: { kind: string; at: string } | null;
+  stages: string[];
   events: number;
   lastSeen: string | null;
-  failures: number;
+  updatedAt: string;
 }
 
 export interface Containment {
@@ -415,14 +422,144 @@ export interface IdentityEvent {
   userAgent: string | null;
 }
 
-/** `GET /api/identity/users/:id`: the user's Durable Object state with the last 200 identity events. */
+/** `GET /api/identity/users/:id`: the person's Durable Object state (ITDR) with the last 200 identity events. */
 export interface IdentityUserState {
   user: string;
+  identities: string[];
   eventCount: number;
   firstSeen: string | null;
   lastSeen: string | null;
   containment: Containment | null;
   events: IdentityEvent[];
+  risk: IdentityRisk;
+  riskThresholds: { level: IdentityRiskLevel; min: number }[];
+  detections: IdentityDetection[];
+  stages: { stage: string; firstAt: string; lastAt: string; detectionIds: string[] }[];
+  incident: { id: string; status: 'open' | 'escalated'; openedAt: string; escalatedAt: string | null; stages: string[] } | null;
+  baseline: IdentityBaseline | null;
+  sessions: IdentitySession[];
+  timeline: IdentityTimelineEntry[];
+  map: { points: IdentityMapPoint[]; arcs: IdentityMapArc[] };
+  riskHistory: IdentityRiskPoint[];
+}
+
+export type IdentityRiskLevel = 'none' | 'low' | 'medium' | 'high' | 'critical';
+
+export interface IdentityRisk {
+  score: number;
+  level: IdentityRiskLevel;
+  asOf: string;
+  breakdown: { kind: string; detectionId: string; contribution: number; at: string }[];
+}
+
+export interface IdentityDetection {
+  id: string;
+  kind: string;
+  title: string;
+  severity: Severity;
+  stage: string;
+  at: string;
+  mitre: string[];
+  score: number;
+  sources: string[];
+  ips: string[];
+  evidence: { eventUids: string[]; summary: string; details: Record<string, string | number | boolean | null> };
+}
+
+export interface IdentitySeenValue {
+  value: string;
+  count: number;
+  first: string;
+  last: string;
+}
+
+export interface IdentityBaseline {
+  startedAt: string | null;
+  signIns: number;
+  maturity: { mature: boolean; confidence: number; daysObserved: number; signIns: number; maturesAt: string | null };
+  hourOfWeek: number[];
+  countries: IdentitySeenValue[];
+  cities: IdentitySeenValue[];
+  asns: IdentitySeenValue[];
+  ips: IdentitySeenValue[];
+  devices: IdentitySeenValue[];
+  apps: IdentitySeenValue[];
+  mfaMethods: IdentitySeenValue[];
+  providers: IdentitySeenValue[];
+  dailyVolume: [string, number][];
+  sessionCount: number;
+  sessionMeanSeconds: number;
+}
+
+export interface IdentitySession {
+  id: string;
+  provider: string;
+  startedAt: string;
+  lastAt: string;
+  ip: string | null;
+  country: string | null;
+  city: string | null;
+  device: string | null;
+  ended: boolean;
+}
+
+export interface IdentityTimelineEntry {
+  at: string;
+  type: 'detection' | 'event';
+  source: string | null;
+  name: string;
+  identityAction: string | null;
+  outcome: string | null;
+  severity: Severity | null;
+  stage: string | null;
+  summary: string;
+  ip: string | null;
+  place: string | null;
+  detectionId: string | null;
+}
+
+export interface IdentityMapPoint {
+  at: string;
+  lat: number;
+  lon: number;
+  city: string | null;
+  country: string | null;
+  ip: string | null;
+  outcome: string;
+  source: string;
+}
+
+export interface IdentityMapArc {
+  detectionId: string;
+  at: string;
+  from: { lat: number; lon: number; label: string };
+  to: { lat: number; lon: number; label: string };
+  speedKmh: number | null;
+}
+
+export interface IdentityRiskPoint {
+  at: string;
+  score: number;
+  level: IdentityRiskLevel;
+  reason: string | null;
+}
+
+/** `GET /api/identity/incidents`: a person whose detections crossed two kill-chain stages (escalated at three). */
+export interface IdentityIncident {
+  id: string;
+  person: string;
+  status: 'open' | 'escalated' | 'closed';
+  severity: Severity;
+  stages: string[];
+  providers: string[];
+  detectionCount: number;
+  riskScore: number;
+  firstSeen: string;
+  lastSeen: string;
+  openedAt: string;
+  escalatedAt: string | null;
+  closedAt: string | null;
+  detections: { id: string; kind: string; stage: string; severity: Severity; source: string | null; at: string; alertId: string | null }[];
 }
 
 export const playbookRunStatuses = [

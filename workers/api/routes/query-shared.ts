@@ -1,0 +1,87 @@
+/**
+ * What /api/query needs beyond the request: its configuration (NLQ_* variables, validated with zod), the
+ * translators (the configured LLM provider, if any, and the offline engine), and the pipeline's ports on D1.
+ */
+import { z } from 'zod';
+import { NlqCacheRepository } from '../../../adapters/d1/nlq-cache-repository';
+import { recentEntityValues } from '../../../adapters/d1/nlq-entity-values';
+import { partitionTotals } from '../../../adapters/d1/partition-stats-repository';
+import { runReadQuery } from '../../../adapters/d1/query-runner';
+import { createLlmTranslator, LlmConfigError } from '../../../adapters/llm/index';
+import { nlqSchemaVersion } from '../../../core/nlq/cache';
+import { estimateQueryCost } from '../../../core/nlq/cost';
+import { offlineTranslator } from '../../../core/nlq/offline/index';
+import { defaultPipelineOptions, maxPipelineRows, type PipelineOptions, type PipelinePorts } from '../../../core/nlq/pipeline';
+import type { EntityValues, Translator } from '../../../core/nlq/translator';
+import { sqliteSqlSupport } from '../../../core/sql/sqlite-sql-support';
+import type { Env } from '../../env';
+import { ApiError } from '../../errors';
+
+const nlqConfigSchema = z.object({
+  /** Estimated cost in USD above which a query runs only with `confirm: true`. */
+  NLQ_CONFIRM_USD: z.coerce.number().min(0).default(defaultPipelineOptions.confirmAboveUsd),
+  NLQ_MAX_ROWS: z.coerce.number().int().min(1).max(maxPipelineRows).default(defaultPipelineOptions.maxRows),
+  NLQ_DEFAULT_WINDOW_HOURS: z.coerce.number().int().min(1).max(24 * 366).default(defaultPipelineOptions.defaultWindowHours),
+  NLQ_CACHE_TTL_SECONDS: z.coerce.number().int().min(0).max(86_400).default(defaultPipelineOptions.cacheTtlSeconds),
+});
+
+const configs = new WeakMap<object, PipelineOptions>();
+
+/** Pipeline options from the environment (D1 is the engine the Worker queries). */
+export function nlqOptions(env: Env): PipelineOptions {
+  const cached = configs.get(env);
+  if (cached) return cached;
+  const parsed = nlqConfigSchema.safeParse(env);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new ApiError('unavailable', `Natural-language queries are misconfigured (wrangler.toml [vars]): ${issues}`);
+  }
+  const v = parsed.data;
+  const options: PipelineOptions = {
+    dialect: 'd1',
+    confirmAboveUsd: v.NLQ_CONFIRM_USD,
+    maxRows: v.NLQ_MAX_ROWS,
+    defaultWindowHours: v.NLQ_DEFAULT_WINDOW_HOURS,
+    cacheTtlSeconds: v.NLQ_CACHE_TTL_SECONDS,
+    schemaVersion: nlqSchemaVersion,
+    maxRepairs: defaultPipelineOptions.maxRepairs,
+  };
+  configs.set(env, options);
+  return options;
+}
+
+/** The one place that picks translators: the configured LLM provider (or none) and the offline engine. */
+export function nlqTranslators(env: Env): { primary: Translator | null; offline: Translator } {
+  try {
+    return { primary: createLlmTranslator(env), offline: offlineTranslator };
+  } catch (err) {
+    if (err instanceof LlmConfigError) throw new ApiError('unavailable', err.message);
+    throw err;
+  }
+}
+
+/** How long this isolate reuses the entity values it read (five GROUP BY queries over 30 days of events). */
+export const entityValuesTtlMs = 5 * 60_000;
+const entityValuesCache = new WeakMap<D1Database, { readAt: number; values: Promise<EntityValues> }>();
+
+function cachedEntityValues(db: D1Database, now: Date): Promise<EntityValues> {
+  const hit = entityValuesCache.get(db);
+  if (hit && now.getTime() - hit.readAt < entityValuesTtlMs) return hit.values;
+  const values = recentEntityValues(db, now);
+  entityValuesCache.set(db, { readAt: now.getTime(), values });
+  // A failed read is not kept: the next question tries again.
+  values.catch(() => entityValuesCache.delete(db));
+  return values;
+}
+
+export function d1PipelinePorts(env: Env, now: Date): PipelinePorts {
+  const db = env.DB;
+  return {
+    ...nlqTranslators(env),
+    sql: sqliteSqlSupport(),
+    entityValues: () => cachedEntityValues(db, now),
+    estimate: async (scope) => estimateQueryCost('d1', scope, await partitionTotals(db, scope)),
+    run: (sql, params, maxRows) => runReadQuery(db, sql, params, maxRows),
+    cache: new NlqCacheRepository(db, 'd1'),
+  };
+}
