@@ -135,6 +135,8 @@ export interface SqlDialect {
   /** `column > bound − minusMs` for ISO text times. */
   readonly timeAfter: (column: string, bound: string, minusMs: number) => string;
   readonly toDouble: (x: string) => string;
+  /** Integer division of two integers, truncating (the time bucket of a correlation window's join). */
+  readonly intDiv: (a: string, b: string) => string;
   /** A group-by key compared and grouped exactly (T-SQL: binary, not under the collation), and back to text. */
   readonly groupKey: (text: string) => string;
   readonly groupKeyText: (key: string) => string;

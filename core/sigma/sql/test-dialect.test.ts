@@ -86,8 +86,11 @@ describe('the fake test dialect', () => {
       testDialect,
       { timeWindow: true },
     );
-    expect(r.ok && r.value.sql).toMatch(/^WITH bounds AS \(SELECT :P1: AS window_start, :P2: AS window_end\), c0_ev AS \(SELECT \* FROM \(SELECT T_KEY\(T_COL_TEXT_string\(e\.\{src_ip\}\)\) AS g1, e\.\{event_time\} AS t, e\.\{event_time\} AS ft, T_MS\(e\.\{event_time\}\) AS ms, T_COL_NUM_integer\(e\.\{src_asn\}\) AS v FROM \{mantissa\}\.\{mantissa_okta\} AS e JOIN bounds AS b ON T_TRUE WHERE \(T_AFTER\(e\.\{event_time\}, b\.window_start, 60000\) AND e\.\{event_time\} <= b\.window_end\)/);
+    expect(r.ok && r.value.sql).toMatch(/^WITH bounds AS \(SELECT :P1: AS window_start, :P2: AS window_end\), c0_ev AS \(SELECT u\.\*, T_DIV\(u\.ms, 60000\) AS bk FROM \(SELECT T_KEY\(T_COL_TEXT_string\(e\.\{src_ip\}\)\) AS g1, e\.\{event_time\} AS t, e\.\{event_time\} AS ft, T_MS\(e\.\{event_time\}\) AS ms, T_COL_NUM_integer\(e\.\{src_asn\}\) AS v FROM \{mantissa\}\.\{mantissa_okta\} AS e JOIN bounds AS b ON T_TRUE WHERE \(T_AFTER\(e\.\{event_time\}, b\.window_start, 60000\) AND e\.\{event_time\} <= b\.window_end\)/);
     expect(r.ok && r.value.sql).toContain('AVG(e.v) AS agg_value');
     expect(r.ok && r.value.sql).toContain('T_KEY_TEXT(f.g1) AS {src_ip}');
+    // The window join goes through the time buckets: each anchor probes its bucket and the one before.
+    expect(r.ok && r.value.sql).toContain('q.bk AS qb FROM c0_anchors AS q UNION ALL SELECT q.g1, q.t, q.ms, q.bk - 1 AS qb');
+    expect(r.ok && r.value.sql).toContain('e.g1 = a.g1 AND e.bk = a.qb AND e.ms > a.ms - 60000 AND e.ms <= a.ms');
   });
 });

@@ -92,6 +92,7 @@ export const athenaDialect: SqlDialect = {
       ? `${column} > ${bound}`
       : `CAST(round(to_unixtime(from_iso8601_timestamp(${column})) * 1000) AS BIGINT) > CAST(round(to_unixtime(from_iso8601_timestamp(${bound})) * 1000) AS BIGINT) - ${minusMs}`,
   toDouble: (x) => `CAST(${x} AS DOUBLE)`,
+  intDiv: (a, b) => `(${a} / ${b})`,
   groupKey: (x) => x,
   groupKeyText: (x) => x,
 };

@@ -106,6 +106,7 @@ export const bigqueryDialect: SqlDialect = {
   timeAfter: (column, bound, minusMs) =>
     minusMs === 0 ? `${column} > ${bound}` : `UNIX_MILLIS(TIMESTAMP(${column})) > UNIX_MILLIS(TIMESTAMP(${bound})) - ${minusMs}`,
   toDouble: (x) => `CAST(${x} AS FLOAT64)`,
+  intDiv: (a, b) => `DIV(${a}, ${b})`,
   groupKey: (x) => x,
   groupKeyText: (x) => x,
 };

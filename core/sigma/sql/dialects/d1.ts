@@ -114,6 +114,7 @@ export const d1Dialect: SqlDialect = {
   timeAfter: (column, bound, minusMs) =>
     minusMs === 0 ? `${column} > ${bound}` : `${column} > strftime('%Y-%m-%dT%H:%M:%fZ', ${bound}, '-${(minusMs / 1000).toFixed(3)} seconds')`,
   toDouble: (x) => `CAST(${x} AS REAL)`,
+  intDiv: (a, b) => `(${a} / ${b})`,
   groupKey: (x) => x,
   groupKeyText: (x) => x,
 };

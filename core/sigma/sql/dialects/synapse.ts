@@ -107,6 +107,7 @@ export const synapseDialect: SqlDialect = {
       ? `${column} > ${bound}`
       : `DATEDIFF_BIG(millisecond, CAST('1970-01-01' AS DATETIME2(3)), CONVERT(DATETIME2(3), ${column}, 127)) > DATEDIFF_BIG(millisecond, CAST('1970-01-01' AS DATETIME2(3)), CONVERT(DATETIME2(3), ${bound}, 127)) - ${minusMs}`,
   toDouble: (x) => `CAST(${x} AS FLOAT)`,
+  intDiv: (a, b) => `(${a} / ${b})`,
   groupKey: (x) => `CONVERT(VARBINARY(8000), ${x})`,
   groupKeyText: (x) => `CONVERT(NVARCHAR(4000), ${x})`,
 };

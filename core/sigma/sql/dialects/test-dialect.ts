@@ -61,6 +61,7 @@ export const testDialect: SqlDialect = {
   timeMs: (x) => `T_MS(${x})`,
   timeAfter: (column, bound, minusMs) => `T_AFTER(${column}, ${bound}, ${minusMs})`,
   toDouble: (x) => `T_DOUBLE(${x})`,
+  intDiv: (a, b) => `T_DIV(${a}, ${b})`,
   groupKey: (x) => `T_KEY(${x})`,
   groupKeyText: (x) => `T_KEY_TEXT(${x})`,
 };
