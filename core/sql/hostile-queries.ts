@@ -28,6 +28,14 @@ export const hostileQueries: readonly HostileQuery[] = [
   q('SELECT * FROM events; SELECT * FROM sqlite_master', 'multiple_statements'),
   q('SELECT * FROM events;VACUUM', 'parse_error'),
   q('SELECT * FROM events; CREATE TABLE t (x)', 'multiple_statements'),
+  // backslash smuggling: the parser reads \' as an escaped quote, SQLite as a backslash that ends the string,
+  // so the checked tree would be one string while SQLite runs the UNION (found by the NLQ offline engine's tests)
+  q(String.raw`SELECT actor FROM events WHERE actor = 'x\' UNION SELECT sql FROM sqlite_master --'`, 'parse_error'),
+  q(String.raw`SELECT actor FROM events WHERE actor = 'x\' UNION SELECT token_hash FROM api_tokens --'`, 'parse_error'),
+  q(String.raw`SELECT actor FROM events WHERE actor = '\'' OR 1=1 --'`, 'parse_error'),
+  q(String.raw`SELECT actor FROM events WHERE actor = 'a\nb'`, 'parse_error'),
+  q(String.raw`SELECT "actor\" FROM api_tokens --" FROM events`, 'parse_error'),
+  q(String.raw`SELECT actor FROM events WHERE actor LIKE 'x\' ESCAPE '\'`, 'parse_error'),
   // comments hiding statements
   q('SELECT * FROM events /* harmless */; DROP TABLE events', 'multiple_statements'),
   q('SELECT * FROM events -- comment\n; DROP TABLE events', 'multiple_statements'),

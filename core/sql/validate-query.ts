@@ -9,6 +9,7 @@
  */
 import sqliteParser from 'node-sql-parser/build/sqlite.js';
 import type { QueryPolicy } from './query-policy';
+import { scanSqliteTokens } from './sqlite-tokens';
 
 const { Parser } = sqliteParser;
 const parser = new Parser();
@@ -49,6 +50,16 @@ export function validateQuery(sqlText: string, policy: QueryPolicy): ValidatedQu
     return refuse('too_long', `The SQL is ${trimmed.length} characters long; the limit is ${maxSqlLength}.`);
   }
 
+  // SQLite reads a backslash literally; the parser reads it as an escape. Refuse the input where they disagree.
+  const input = scanSqliteTokens(trimmed);
+  const quoted = input.backslashQuoted[0];
+  if (quoted) {
+    return refuse(
+      'parse_error',
+      `A backslash inside a quoted value or name (${JSON.stringify(quoted.text.slice(0, 40))} at character ${quoted.offset + 1}) is refused: SQLite reads it as an ordinary character but the query checker reads it as an escape, so what is checked could differ from what runs. For a backslash in a value write char(92), e.g. 'C:' || char(92) || 'temp'.`,
+    );
+  }
+
   let ast: unknown;
   try {
     ast = parser.astify(trimmed, parseOptions);
@@ -75,6 +86,12 @@ export function validateQuery(sqlText: string, policy: QueryPolicy): ValidatedQu
   if (unknown) return unknown;
 
   const sql = parser.sqlify(root as never, parseOptions);
+  // What runs is what was checked: as SQLite lexes the regenerated SQL, it must be one statement with no comment
+  // and no escape-dependent quoting. Anything else is a disagreement between the parser and SQLite: refuse it.
+  const output = scanSqliteTokens(sql);
+  if (output.unterminated || output.comments.length > 0 || output.semicolons.length > 0 || output.backslashQuoted.length > 0) {
+    return refuse('parse_error', 'The query could not be checked safely: the checked form of it would be read differently by SQLite. Simplify quoting (no backslashes, no comments inside values) and try again.');
+  }
   return { ok: true, sql, params: check.paramOrder, tables: [...check.tablesRead].sort() };
 }
 
