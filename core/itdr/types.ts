@@ -21,9 +21,11 @@
  *   2. for each person p: processUserEvents(userState[p], eventsOf[p], config, now,
  *        { org: org.state.profile, external: org.detections.filter(d => d.user === p) })
  *   3. alerts from the returned detections; an incident from `incidentChange`.
- * Both functions are idempotent per event uid (an event seen before is skipped), so a retried batch changes
- * nothing, and both accept events out of order (older than the state's clock: still recorded in the
- * baseline, but stateful detectors compare against what is known at processing time).
+ * Both functions are idempotent per event uid (an event seen before is skipped; the last
+ * `history.maxSeenUids` uids are remembered), so a retried batch changes nothing, and both accept events out of
+ * order (older than the state's clock: still recorded in the baseline, but stateful detectors compare against
+ * what is known at processing time). Both update the state passed in, in place, and return it as
+ * `result.state` (hosts load it fresh from storage; keep a `structuredClone` if the previous one is needed).
  */
 import type { IdentityEventSummary } from '../identity/identity-event';
 

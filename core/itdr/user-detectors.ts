@@ -65,11 +65,6 @@ export function isSuccess(e: ItdrEvent): boolean {
   return e.identityAction === 'session_start' || e.identityAction === 'auth_success' || e.identityAction === 'mfa_accept';
 }
 
-export function isSignIn(e: ItdrEvent, state: UserItdrState): boolean {
-  if (e.identityAction === 'session_start') return true;
-  if (e.identityAction !== 'auth_success') return false;
-  return e.sessionId === null || !state.sessions.some((s) => s.id === e.sessionId);
-}
 
 function cooledDown(state: UserItdrState, key: string, at: string, hours: number): boolean {
   const last = state.lastFired[key];
