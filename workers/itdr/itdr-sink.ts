@@ -38,12 +38,21 @@ export function itdrSinkRule(kind: DetectionKind): SinkRule {
   };
 }
 
+/**
+ * Detections about an attacking address rather than a person (the org-wide detectors): one spray sends one
+ * detection per targeted person — each raises that person's risk and can open their identity incident — but a
+ * responder needs ONE alert about the address, with the targets in its evidence and hit count, not thirty.
+ */
+const perAddressKinds: ReadonlySet<DetectionKind> = new Set<DetectionKind>(['password_spray', 'credential_stuffing']);
+
 export function alertCandidate(d: HostedDetection): AlertCandidate {
   const spec = detectorCatalog[d.kind];
+  const address = perAddressKinds.has(d.kind) ? d.ips[0] : undefined;
   return {
-    dedupKey: `itdr:${d.kind}:${d.user}`,
-    title: `${spec.title}: ${d.user}`,
-    entities: { users: [d.user], ips: d.ips.slice(0, 20) },
+    dedupKey: address ? `itdr:${d.kind}:ip:${address}` : `itdr:${d.kind}:${d.user}`,
+    title: address ? `${spec.title} from ${address}` : `${spec.title}: ${d.user}`,
+    // The address is the alert's entity (so the incident rolls up on it); the targeted person is in the evidence.
+    entities: address ? { users: [], ips: [address] } : { users: [d.user], ips: d.ips.slice(0, 20) },
     firstSeen: d.at,
     lastSeen: d.at,
     count: 1,
