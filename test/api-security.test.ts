@@ -39,6 +39,7 @@ const expectedPermission: Record<string, Permission | 'any'> = {
   'GET /api/rules': 'rules:read',
   'POST /api/rules': 'rules:write',
   'POST /api/rules/convert': 'rules:read',
+  'POST /api/rules/from-question': 'rules:write',
   'PATCH /api/rules/:id': 'rules:write',
   'GET /api/identity/users': 'identity:read',
   'GET /api/identity/users/:id': 'identity:read',

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // End-to-end browser test: the README's `npm start` (scripts/start.mjs) on a fresh state directory, with
 // the demo organisation seeded; the real Okta samples of the shared corpus posted to /ingest/okta and counted
-// through /api/sql; then Debian's Chromium (playwright-core) signs in, runs a query on the Explore page,
+// through /api/sql; then Debian's Chromium (playwright-core) signs in, runs SQL on the Query page and asks it questions in plain English (a count, a follow-up with a chart, CSV export, an unanswerable question),
 // sees the rows, opens the Alerts page and the Identity pages (ITDR on the demo story), and on the Rules page reads a demo Sigma rule's YAML, has a broken
 // Sigma rule refused at its line and column, previews a fixed one in four SQL dialects and creates it.
 // Screenshots land in test/e2e/artifacts/.
@@ -93,6 +93,8 @@ try {
     await page.goto(`${origin}/`);
     await page.getByTestId('token-input').fill(adminToken);
     await page.getByTestId('sign-in').click();
+    // /query opens on the Ask tab; the SQL editor is the SQL tab.
+    await page.getByTestId('query-tab-sql').click();
     await page.getByTestId('sql-editor').waitFor();
     await page.getByTestId('sql-editor').fill(
       "SELECT event_time, source, action, actor, src_ip, src_country, outcome\nFROM events\nWHERE identity_action = 'auth_failure'\nORDER BY event_time DESC\nLIMIT 50",
@@ -104,6 +106,67 @@ try {
     const summary = await page.getByTestId('results-summary').innerText();
     await page.screenshot({ path: join(artifacts, 'explore.png'), fullPage: false });
     check('the browser signs in, runs a query and sees rows', rows === 50 && /50 rows/.test(summary), `${rows} rows, "${summary}"`);
+
+    // Ask (natural-language queries): a count, a follow-up in the same conversation with a chart, CSV export, and
+    // a question the offline engine cannot answer, which shows suggestions instead of guessing.
+    await page.getByTestId('query-tab-ask').click();
+    await page.getByTestId('new-conversation').click();
+    const answers = page.getByTestId('answer');
+    const settledAnswer = (index) => page.locator('[data-testid="answer"]:not([aria-busy="true"])').nth(index);
+    await page.getByTestId('ask-input').fill('How many failed logins in the last 7 days?');
+    await page.getByTestId('ask-input').press('Enter');
+    await settledAnswer(0).waitFor({ timeout: 30_000 });
+    const countStatus = await answers.nth(0).getAttribute('data-status');
+    const countText = countStatus === 'answered' ? await answers.nth(0).getByTestId('answer-number').innerText() : '';
+    const countSql = countStatus === 'answered' ? await answers.nth(0).getByTestId('answer-sql').inputValue() : '';
+    const countCost = countStatus === 'answered' ? await answers.nth(0).getByTestId('answer-cost').innerText() : '';
+    check(
+      'Ask: "How many failed logins in the last 7 days?" is answered with a number, its SQL and its cost',
+      countStatus === 'answered' && /^\s*[\d,]+\b/.test(countText) && /SELECT/i.test(countSql) && /\$/.test(countCost),
+      `${countStatus}: ${countText.replace(/\s+/g, ' ')}`,
+    );
+
+    await page.getByTestId('ask-input').fill('now by country');
+    await page.getByTestId('ask-submit').click();
+    await settledAnswer(1).waitFor({ timeout: 30_000 });
+    const byCountry = answers.nth(1);
+    const byCountryStatus = await byCountry.getAttribute('data-status');
+    const countryRows = byCountryStatus === 'answered' ? await byCountry.getByTestId('answer-table').locator('tbody tr').count() : 0;
+    const chartKind = byCountryStatus === 'answered' && (await byCountry.getByTestId('answer-chart').count()) === 1 ? await byCountry.getByTestId('answer-chart').getAttribute('data-kind') : null;
+    const headerCells = byCountryStatus === 'answered' ? (await byCountry.getByTestId('answer-table').locator('thead th').allInnerTexts()).slice(1) : [];
+    await byCountry.scrollIntoViewIfNeeded();
+    await page.screenshot({ path: join(artifacts, 'ask.png'), fullPage: false });
+    check(
+      'Ask: the follow-up "now by country" continues the conversation with a table and a bar chart',
+      byCountryStatus === 'answered' && countryRows > 0 && chartKind === 'bar' && headerCells.includes('src_country'),
+      `${byCountryStatus}: ${countryRows} rows, chart ${chartKind}, columns ${headerCells.join(', ')}`,
+    );
+
+    if (byCountryStatus === 'answered') {
+      const [download] = await Promise.all([page.waitForEvent('download', { timeout: 15_000 }), byCountry.getByTestId('export-csv').click()]);
+      const csv = readFileSync(await download.path(), 'utf8');
+      const [csvHeader, ...csvRecords] = csv.split('\r\n').filter((line) => line !== '');
+      check(
+        'Ask: Export CSV downloads a file whose header row is the columns and which has a record per row',
+        download.suggestedFilename().endsWith('.csv') && csvHeader === headerCells.join(',') && csvRecords.length === countryRows,
+        `${download.suggestedFilename()}: header "${csvHeader}", ${csvRecords.length} records`,
+      );
+    } else {
+      check('Ask: Export CSV downloads a file whose header row is the columns and which has a record per row', false, 'no answer to export');
+    }
+
+    await page.getByTestId('ask-input').fill('What is the weather in Paris tomorrow?');
+    await page.getByTestId('ask-input').press('Enter');
+    await settledAnswer(2).waitFor({ timeout: 30_000 });
+    const unanswerable = answers.nth(2);
+    const unanswerableStatus = await unanswerable.getAttribute('data-status');
+    const suggestions = await unanswerable.getByTestId('suggestion').allInnerTexts();
+    await page.screenshot({ path: join(artifacts, 'ask-not-understood.png'), fullPage: false });
+    check(
+      'Ask: a question the engine cannot answer is refused with suggested questions to click',
+      unanswerableStatus === 'not-understood' && suggestions.length > 0,
+      `${unanswerableStatus}: ${suggestions.join(' | ')}`,
+    );
 
     await page.goto(`${origin}/alerts`);
     await page.getByTestId('alerts-table').waitFor({ timeout: 15_000 });
@@ -296,6 +359,21 @@ try {
       'Edit YAML refuses an unknown modifier at its line and column, then saves the fix',
       editErrorText.includes(`line ${badLine}, column ${badColumn}:`) && /contian/.test(editErrorText) && editSelection === badOffset && edited?.severity === 'medium',
       `"${editErrorText.split('\n')[0]}", severity now ${edited?.severity}`,
+    );
+
+    // Describe it in English: the request becomes Sigma YAML in the editor, tested over the last 24 h.
+    await page.getByTestId('new-rule').click();
+    await page.getByTestId('rule-format-sigma').click();
+    await page.getByTestId('describe-rule-input').fill('Alert when a user fails login 5+ times in 10 minutes');
+    await page.getByTestId('describe-rule-generate').click();
+    const described = page.getByTestId('describe-rule-result');
+    await described.waitFor({ timeout: 15_000 });
+    const describedYaml = await page.getByTestId('sigma-yaml').inputValue();
+    const describedDocuments = await described.getByTestId('rule-test-document').count();
+    check(
+      'Describe it in English writes a brute-force correlation into the YAML editor and shows its test over the last 24 h',
+      /type: event_count/.test(describedYaml) && /gte: 5/.test(describedYaml) && /timespan: 10m/.test(describedYaml) && describedDocuments === 2,
+      `${describedDocuments} tested documents`,
     );
   } finally {
     await browser.close();

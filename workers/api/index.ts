@@ -19,6 +19,7 @@ import { registerPlaybookRunsCreate } from './routes/playbook-runs-create';
 import { registerPlaybookRunsList } from './routes/playbook-runs-list';
 import { registerRulesConvert } from './routes/rules-convert';
 import { registerRulesCreate } from './routes/rules-create';
+import { registerRulesFromQuestion } from './routes/rules-from-question';
 import { registerRulesList } from './routes/rules-list';
 import { registerRulesRuns } from './routes/rules-runs';
 import { registerRulesTest } from './routes/rules-test';
@@ -51,6 +52,7 @@ export function apiRoutes() {
     registerRulesList,
     registerRulesConvert,
     registerRulesCreate,
+    registerRulesFromQuestion,
     registerRulesUpdate,
     registerRulesTest,
     registerRulesRuns,

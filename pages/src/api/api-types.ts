@@ -328,6 +328,18 @@ export interface RuleTestResult {
   documents: RuleTestDocument[];
 }
 
+/** `POST /api/rules/from-question`: a Sigma rule written from an English request, tested over recent events, not saved. */
+export interface RuleFromQuestionResponse {
+  yaml: string;
+  /** Titles of the generated documents, the correlation first. */
+  rules: string[];
+  explanation: string;
+  assumptions: string[];
+  /** The D1 SQL each document compiles to, for display. */
+  sql: string;
+  test: RuleTestResult;
+}
+
 export interface NewDetectionRule {
   name: string;
   description: string;
@@ -643,4 +655,74 @@ export interface NewApiToken {
   role: Role;
   source?: string;
   expiresInDays?: number;
+}
+
+/** `estimate` of a `POST /api/query` answer: what the query reads and costs on the engine it runs on. */
+export interface QueryCostEstimate {
+  bytes: number;
+  usd: number;
+  rows: number;
+  partitions: number;
+  dialect: SqlDialect;
+  basis: string;
+}
+
+/** `POST /api/query` (200): an answered question, or one whose estimate needs `confirm: true` (nothing ran). */
+export interface QueryAnswer {
+  conversationId: string;
+  sql: string;
+  params: unknown[];
+  explanation: string;
+  assumptions: string[];
+  estimate: QueryCostEstimate;
+  needsConfirmation: boolean;
+  columns: string[];
+  rows: SqlCell[][];
+  rowCount: number;
+  truncated: boolean;
+  cached: boolean;
+  /** `offline`, an LLM provider id, or `sql` for edited SQL. */
+  engine: string;
+  /** The provider that failed when the offline engine answered instead. */
+  fallbackFrom: string | null;
+  timeRange: { from: string | null; to: string | null } | null;
+}
+
+export interface QueryRequest {
+  question: string;
+  conversationId?: string;
+  confirm?: boolean;
+  sql?: string;
+}
+
+export interface QueryConversationSummary {
+  id: string;
+  title: string;
+  createdAt: string;
+  updatedAt: string;
+  turns: number;
+}
+
+export const queryTurnStatuses = ['answered', 'needs_confirmation', 'not_understood', 'refused', 'failed'] as const;
+export type QueryTurnStatus = (typeof queryTurnStatuses)[number];
+
+/** A stored turn of a conversation (its rows are not kept: re-run its SQL to see them). */
+export interface QueryConversationTurn {
+  seq: number;
+  question: string;
+  sql: string | null;
+  explanation: string | null;
+  assumptions: string[];
+  timeRange: { from: string | null; to: string | null } | null;
+  engine: string;
+  status: QueryTurnStatus;
+  message: string | null;
+  rowCount: number | null;
+  estimate: { usd: number; bytes: number } | null;
+  createdAt: string;
+}
+
+/** `GET /api/query/conversations/:id`. */
+export interface QueryConversation extends Omit<QueryConversationSummary, 'turns'> {
+  turns: QueryConversationTurn[];
 }

@@ -1,5 +1,5 @@
 /**
- * Starter queries offered as chips on the Explore page. Each is a single read-only SELECT over `events`
+ * Starter queries offered as chips on the Query page's SQL tab. Each is a single read-only SELECT over `events`
  * that the API's SQL validator accepts.
  */
 

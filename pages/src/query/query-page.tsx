@@ -1,129 +1,67 @@
 /**
- * Explore: write a read-only SELECT over `events`, `alerts` and `detection_rules`, run it with
- * `POST /api/sql`, and read the rows. Ctrl/Cmd+Enter runs. A refused query shows the validator's reason.
+ * Query: ask in plain English (the Ask tab, `POST /api/query`) or write SQL yourself (the SQL tab, `POST /api/sql`).
+ * Both tabs stay mounted, so switching keeps the thread and the editor as they were. `?tab=sql` opens the SQL tab.
  */
-import { useRef, useState, type KeyboardEvent } from 'react';
-import { ApiError, apiRequest } from '../api/api-client';
-import type { SqlResult } from '../api/api-types';
+import { useState } from 'react';
 import { useCan } from '../auth/session-context';
-import { ErrorBox } from '../ui/error-box';
-import { LoadingIndicator } from '../ui/loading-indicator';
 import { PageHeader } from '../ui/page-header';
-import { exampleQueries, latestEventsQuery } from './example-queries';
-import { ResultsTable } from './results-table';
+import { AskPanel } from './ask-panel';
+import { SqlExplorer } from './sql-explorer';
 
-const rowLimits = [100, 1000, 10000] as const;
+const tabs = [
+  { id: 'ask', label: 'Ask' },
+  { id: 'sql', label: 'SQL' },
+] as const;
+type QueryTab = (typeof tabs)[number]['id'];
 
-type RunState =
-  | { phase: 'idle' }
-  | { phase: 'running' }
-  | { phase: 'done'; result: SqlResult; limit: number }
-  | { phase: 'failed'; error: ApiError };
+function initialTab(): QueryTab {
+  return new URLSearchParams(window.location.search).get('tab') === 'sql' ? 'sql' : 'ask';
+}
 
 export function QueryPage() {
-  const [sql, setSql] = useState(latestEventsQuery.sql);
-  const [limit, setLimit] = useState<number>(1000);
-  const [run, setRun] = useState<RunState>({ phase: 'idle' });
-  const latestRun = useRef(0);
+  const [tab, setTab] = useState<QueryTab>(initialTab);
   const canQuery = useCan('events:query');
 
-  async function runQuery(text: string = sql) {
-    if (text.trim() === '') return;
-    const runId = ++latestRun.current;
-    setRun({ phase: 'running' });
-    try {
-      const result = await apiRequest<SqlResult>('/api/sql', { method: 'POST', body: { sql: text, limit } });
-      if (runId === latestRun.current) setRun({ phase: 'done', result, limit });
-    } catch (cause) {
-      if (runId !== latestRun.current) return;
-      setRun({ phase: 'failed', error: cause instanceof ApiError ? cause : new ApiError(0, 'client_error', String(cause), null) });
-    }
-  }
-
-  function handleEditorKeys(event: KeyboardEvent<HTMLTextAreaElement>) {
-    if (event.key === 'Enter' && (event.ctrlKey || event.metaKey)) {
-      event.preventDefault();
-      void runQuery();
-    }
+  function choose(next: QueryTab) {
+    setTab(next);
+    const url = new URL(window.location.href);
+    if (next === 'sql') url.searchParams.set('tab', 'sql');
+    else url.searchParams.delete('tab');
+    window.history.replaceState(window.history.state, '', url.pathname + url.search);
   }
 
   return (
     <>
       <PageHeader
-        title="Explore"
-        subtitle={
-          <>
-            One read-only <span className="mono">SELECT</span> over <span className="mono">events</span>,{' '}
-            <span className="mono">alerts</span> and <span className="mono">detection_rules</span>.
-          </>
+        title="Query"
+        subtitle="Ask a question in plain English, or write the SQL yourself."
+        actions={
+          <div className="segmented query-tabs" role="tablist" aria-label="Query mode">
+            {tabs.map((entry) => (
+              <button
+                key={entry.id}
+                type="button"
+                role="tab"
+                id={`query-tab-${entry.id}`}
+                aria-selected={tab === entry.id}
+                aria-controls={`query-panel-${entry.id}`}
+                data-testid={`query-tab-${entry.id}`}
+                className={tab === entry.id ? 'segment active' : 'segment'}
+                onClick={() => choose(entry.id)}
+              >
+                {entry.label}
+              </button>
+            ))}
+          </div>
         }
       />
       {!canQuery && <div className="notice">Your role cannot run queries; the API will refuse them.</div>}
-      <section className="panel query-panel">
-        <div className="example-chips" aria-label="Example queries">
-          <span className="muted small">Examples</span>
-          {exampleQueries.map((example) => (
-            <button
-              key={example.label}
-              type="button"
-              className="chip"
-              title={example.sql}
-              onClick={() => {
-                setSql(example.sql);
-                void runQuery(example.sql);
-              }}
-            >
-              {example.label}
-            </button>
-          ))}
-        </div>
-        <textarea
-          data-testid="sql-editor"
-          className="sql-editor mono"
-          value={sql}
-          onChange={(event) => setSql(event.target.value)}
-          onKeyDown={handleEditorKeys}
-          spellCheck={false}
-          autoCapitalize="off"
-          autoComplete="off"
-          aria-label="SQL query"
-          rows={8}
-        />
-        <div className="query-toolbar">
-          <button
-            data-testid="run-query"
-            type="button"
-            className="button button-primary"
-            onClick={() => void runQuery()}
-            disabled={run.phase === 'running' || sql.trim() === ''}
-          >
-            {run.phase === 'running' ? 'Running…' : 'Run'}
-          </button>
-          <label className="inline-field">
-            Row limit
-            <select value={limit} onChange={(event) => setLimit(Number(event.target.value))} data-testid="row-limit">
-              {rowLimits.map((value) => (
-                <option key={value} value={value}>
-                  {value.toLocaleString('en-US')}
-                </option>
-              ))}
-            </select>
-          </label>
-          <span className="muted small">
-            <kbd>Ctrl</kbd>/<kbd>⌘</kbd> + <kbd>Enter</kbd> runs
-          </span>
-        </div>
-      </section>
-      {run.phase === 'running' && <LoadingIndicator label="Running query…" />}
-      {run.phase === 'failed' && (
-        <ErrorBox
-          error={run.error}
-          testId="query-error"
-          title={run.error.code === 'invalid_sql' ? 'Query refused' : 'Query failed'}
-        />
-      )}
-      {run.phase === 'done' && <ResultsTable result={run.result} limit={run.limit} />}
-      {run.phase === 'idle' && <div className="muted results-hint">Run a query, or pick an example, to see results here.</div>}
+      <div role="tabpanel" id="query-panel-ask" aria-labelledby="query-tab-ask" hidden={tab !== 'ask'}>
+        <AskPanel />
+      </div>
+      <div role="tabpanel" id="query-panel-sql" aria-labelledby="query-tab-sql" hidden={tab !== 'sql'}>
+        <SqlExplorer />
+      </div>
     </>
   );
 }

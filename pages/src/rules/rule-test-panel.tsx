@@ -56,7 +56,7 @@ export function RuleTestPanel({ rule }: { rule: DetectionRule }) {
   );
 }
 
-function TestDocument({ tested, single }: { tested: RuleTestDocument; single: boolean }) {
+export function TestDocument({ tested, single }: { tested: RuleTestDocument; single: boolean }) {
   const wouldRaise = tested.raisesAlerts === false ? 0 : tested.alerts;
   return (
     <div className="test-document" data-testid="rule-test-document">

@@ -2,13 +2,14 @@
  * The Sigma side of "New rule": the YAML (prefilled with a small Okta rule under a fresh id), its schedule,
  * licence and attribution; "Preview SQL" translates it without saving (`POST /api/rules/convert`) and
  * "Create rule" saves it (`POST /api/rules`). The API names every problem's line and column; clicking one
- * selects that place in the YAML.
+ * selects that place in the YAML. "Describe it in English" writes the YAML from a request (describe-rule.tsx).
  */
 import { useRef, useState, type FormEvent } from 'react';
 import { ApiError, apiRequest } from '../api/api-client';
 import type { ConvertResponse, DetectionRule, NewSigmaRule, SigmaProblem } from '../api/api-types';
 import { ErrorBox } from '../ui/error-box';
 import { ConvertPreview } from './convert-preview';
+import { DescribeRule } from './describe-rule';
 import { SigmaErrorBox, selectProblem } from './sigma-errors';
 
 type ScheduleField = 'intervalMinutes' | 'lookbackMinutes';
@@ -103,6 +104,12 @@ export function SigmaRuleForm({ onCreated, onCancel }: { onCreated: (rule: Detec
 
   return (
     <form onSubmit={submit} noValidate data-testid="sigma-rule-form">
+      <DescribeRule
+        onGenerated={(generated) => {
+          setYaml(generated);
+          setSaveError(null);
+        }}
+      />
       <label className="field">
         <span className="field-label">
           Sigma YAML <span className="muted">— name, description and severity come from its title, description and level</span>

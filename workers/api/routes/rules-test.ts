@@ -7,20 +7,16 @@ import { z } from 'zod';
 import { RulesRepository } from '../../../adapters/d1/rules-repository';
 import { runReadQuery } from '../../../adapters/d1/query-runner';
 import { alertCandidates, ruleWindowParams } from '../../../core/detect/sql-rule';
-import { eventHitCandidates } from '../../../core/detect/sigma-hits';
 import { sigmaMappings } from '../../../core/sigma/mappings';
 import { compileRuleBook } from '../../../core/sigma/rule-book';
-import { bindTimeWindow } from '../../../core/sigma/sql/compile-sql';
 import { analystQueryPolicy } from '../../../core/sql/query-policy';
 import { validateQuery } from '../../../core/sql/validate-query';
 import { jsonBody, type App } from '../../app';
 import { ApiError } from '../../errors';
 import { requirePermission } from '../../middleware/require-permission';
+import { runSigmaEntriesOverWindow, testMaxRows as maxRows, testSampleRows as sampleRows } from './sigma-test-run';
 
 const bodySchema = z.strictObject({ hours: z.number().int().min(1).max(24 * 7).default(24) });
-const maxRows = 5000;
-const sampleRows = 20;
-const sampleColumns = ['event_time', 'source', 'action', 'outcome', 'actor', 'src_ip', 'src_country', 'target', 'event_uid'];
 
 export function registerRulesTest(app: App) {
   app.post('/rules/:id/test', requirePermission('rules:read'), async (c) => {
@@ -49,36 +45,8 @@ export function registerRulesTest(app: App) {
     const book = compileRuleBook(await new RulesRepository(c.env.DB).sigmaTexts(), sigmaMappings);
     const problem = book.problems.find((p) => p.rowId === id);
     if (problem) throw new ApiError('invalid_rule', `The rule does not compile: ${problem.errors.map((e) => e.message).join('; ')}`);
-    const documents = [];
-    for (const entry of book.entries.filter((e) => e.rowId === id)) {
-      const query = bindTimeWindow(entry.query, window);
-      const { results } = await c.env.DB.prepare(`SELECT * FROM (\n${query.sql}\n) LIMIT ?${query.params.length + 1}`)
-        .bind(...query.params, maxRows + 1)
-        .all<Record<string, unknown>>();
-      const truncated = results.length > maxRows;
-      let rows = results.slice(0, maxRows);
-      if (entry.confirm) rows = rows.filter((r) => entry.confirm!({ columns: r, raw: parseRaw(r.raw) }));
-      const grouped = entry.document.kind === 'correlation' || entry.document.aggregation;
-      const alerts = grouped ? rows.length : eventHitCandidates({ id: entry.rowId, title: entry.document.title }, rows, JSON.parse(rule.dedupFields) as string[]).length;
-      documents.push({
-        title: entry.document.title,
-        kind: entry.document.kind,
-        raisesAlerts: entry.raisesAlerts,
-        rows: rows.length,
-        truncated,
-        alerts,
-        sample: rows.slice(0, sampleRows).map((r) => (grouped ? r : Object.fromEntries(sampleColumns.map((col) => [col, r[col] ?? null])))),
-      });
-    }
+    const documents = await runSigmaEntriesOverWindow(c.env.DB, book.entries.filter((e) => e.rowId === id), window, JSON.parse(rule.dedupFields) as string[]);
     return c.json({ window, durationMs: Date.now() - started, documents });
   });
 }
 
-function parseRaw(raw: unknown): unknown {
-  if (typeof raw !== 'string') return raw;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return raw;
-  }
-}
