@@ -324,11 +324,10 @@ describe('custom patterns', () => {
   });
 
   it('cannot hang on a catastrophic-backtracking pattern (RE2 is linear)', () => {
+    // A backtracking engine would not finish these within the test timeout; RE2 answers at once.
     const policy = compile({ custom: [{ name: 'redos', pattern: '(a+)+$' }] });
-    const started = performance.now();
     expect(redact(`${'a'.repeat(50_000)}!`, policy)).toBe(`${'a'.repeat(50_000)}!`);
     expect(redact('a'.repeat(50_000), policy)).toBe('[redos]');
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
 
@@ -345,10 +344,10 @@ describe('built-in detectors on adversarial input', () => {
     ['password prefixes', 'password='.repeat(5_000)],
     ['escaped quotes', `{"password": "${'\\"'.repeat(20_000)}`],
     ['pem header without end', `-----BEGIN PRIVATE KEY-----${'A'.repeat(50_000)}`],
-  ])('stays linear on %s', (_, text) => {
-    const started = performance.now();
-    redact(text, hashed);
-    expect(performance.now() - started).toBeLessThan(2_000);
+  ])('finishes on %s (a quadratic scan would outlast the test timeout) and keeps the text bounded', (_, text) => {
+    const out = redact(text, hashed);
+    expect(out.length).toBeGreaterThan(0);
+    expect(out.length).toBeLessThanOrEqual(text.length * 2);
   });
 });
 

@@ -79,9 +79,8 @@ describe('compileMatcher', () => {
     expect(matches(regex('msg', '^fail(ed|ure)$', { i: true }), event({ msg: 'FAILURE' }))).toBe(true);
     expect(matches(regex('msg', '^x$', { m: true }), event({ msg: 'a\nx\nb' }))).toBe(true);
     const evil = event({ msg: `${'a'.repeat(50_000)}!` });
-    const started = performance.now();
+    // A backtracking engine would not finish this within the test timeout.
     expect(matches(regex('msg', '^(a+)+$'), evil)).toBe(false);
-    expect(performance.now() - started).toBeLessThan(2_000);
   });
 
   it('matches CIDR networks by address version', () => {

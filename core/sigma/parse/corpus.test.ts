@@ -111,7 +111,7 @@ describe('SigmaHQ corpus', () => {
     expect(checkSigmaReferences(documents, { requireResolved: true })).toEqual([]);
   });
 
-  it('parses the ~380 cloud, identity and application rules well under a second', () => {
+  it('parses the ~380 cloud, identity and application rules (time printed; the benchmark is bench/sigma.bench.ts)', () => {
     const cloud = files.filter((f) => !regressionList.includes(f));
     // Wall time and CPU time (the latter is steadier on a busy machine).
     const run = () => {
@@ -130,6 +130,5 @@ describe('SigmaHQ corpus', () => {
         `warm ${warm.toFixed(0)} ms (cpu ${warmCpu.toFixed(0)} ms, ${((warm / cloud.length) * 1000).toFixed(0)} µs per rule)`,
     );
     expect(cloud.length).toBeGreaterThan(350);
-    expect(warm).toBeLessThan(1000);
   });
 });
