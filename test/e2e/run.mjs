@@ -182,6 +182,7 @@ try {
       await detail.waitFor({ timeout: 15_000 });
       await page.getByTestId('delivery-log').waitFor({ timeout: 15_000 });
       const facts = await page.getByTestId('alert-facts').innerText();
+      const containOffered = openAlert.entities.users?.length ? await detail.getByTestId('alert-contain-user').count() : 1;
       await page.screenshot({ path: join(artifacts, 'alert-detail.png'), fullPage: true });
       await detail.getByRole('button', { name: 'Acknowledge' }).first().click();
       // The facts show who acknowledged once the PATCH has landed and the page reloaded the alert.
@@ -189,8 +190,8 @@ try {
       await page.waitForFunction((el) => el && !/^\s*—\s*$/.test(el.textContent ?? ''), await acknowledgedBy.elementHandle(), { timeout: 15_000 });
       const after = (await api(`/api/alerts/${encodeURIComponent(openAlert.id)}`)).body.alert;
       check(
-        'an alert’s page shows its facts and delivery log, and Acknowledge acknowledges it',
-        facts.length > 0 && after.status === 'acknowledged',
+        'an alert’s page shows its facts, delivery log and Contain user for its person, and Acknowledge acknowledges it',
+        facts.length > 0 && after.status === 'acknowledged' && containOffered === 1,
         `${openAlert.title}: status ${after.status}`,
       );
     } else {

@@ -7,6 +7,7 @@ import { ApiError, apiRequest } from '../api/api-client';
 import type { Alert, AlertStatus } from '../api/api-types';
 import { missingPermissionHint } from '../auth/permissions';
 import { useSession } from '../auth/session-context';
+import { ContainUserForm } from '../identity/contain-user-form';
 import { ErrorBox } from '../ui/error-box';
 import type { AlertChange } from './alert-change';
 import { FalsePositiveForm } from './false-positive-form';
@@ -62,7 +63,11 @@ export function AlertStatusButtons({ alert, onChanged }: { alert: Alert; onChang
 export function AlertActions({ alert, onChanged }: { alert: Alert; onChanged: (change: AlertChange) => void }) {
   const { me } = useSession();
   const writeHint = missingPermissionHint(me.role, 'alerts:write');
+  const runHint = missingPermissionHint(me.role, 'playbooks:run');
   const [formOpen, setFormOpen] = useState(false);
+  // The person the alert is about: the contain-user playbook can start from here (with a second person's approval).
+  const user = alert.entities.users?.[0];
+  const [containOpen, setContainOpen] = useState(false);
 
   return (
     <div className="alert-actions">
@@ -80,7 +85,20 @@ export function AlertActions({ alert, onChanged }: { alert: Alert; onChanged: (c
             False positive…
           </button>
         )}
+        {user && (
+          <button
+            type="button"
+            className="button button-small"
+            disabled={containOpen || runHint !== undefined}
+            title={runHint ?? `Start the contain-user playbook for ${user}: it snapshots their recent events and waits for a second person's approval`}
+            onClick={() => setContainOpen(true)}
+            data-testid="alert-contain-user"
+          >
+            Contain {user}…
+          </button>
+        )}
       </div>
+      {containOpen && user && <ContainUserForm user={user} onClose={() => setContainOpen(false)} />}
       {formOpen && (
         <FalsePositiveForm
           alert={alert}
