@@ -24,6 +24,8 @@ const steps = [
  * runner's connection) since the NLQ/ITDR modules joined the Worker; every file passes on a fresh runner.
  * Each file still gets its own fakes (globalSetup) and a fresh D1; the cost is a runtime start per file.
  */
+const ansiColour = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, 'g');
+
 async function runWorkersFiles() {
   const files = readdirSync(join(root, 'test')).filter((f) => f.endsWith('.test.ts')).sort().map((f) => `test/${f}`);
   const failed = [];
@@ -33,7 +35,7 @@ async function runWorkersFiles() {
       const file = files[next++];
       const started = Date.now();
       const { code, output } = await captured('vitest', ['run', '--config', 'vitest.workers.config.ts', file]);
-      const summary = output.match(/Tests\s+[^\n]*/g)?.at(-1)?.replace(/\x1b\[[0-9;]*m/g, '') ?? '';
+      const summary = output.match(/Tests\s+[^\n]*/g)?.at(-1)?.replace(ansiColour, '') ?? '';
       console.log(`${code === 0 ? '✓' : '✗'} ${file} (${((Date.now() - started) / 1000).toFixed(1)} s) ${summary}`);
       if (code !== 0) {
         failed.push(file);
