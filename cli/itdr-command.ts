@@ -9,7 +9,7 @@
  * (the Durable Objects are idempotent by event uid, alerts by hit key).
  */
 import { parseArgs } from 'node:util';
-import { exitCodes, type CliIo } from './cli-io';
+import { type CliIo, exitCodes, parseCommandLine } from './cli-io';
 
 export const itdrUsage = `Usage: mantissa itdr rebuild [options]
 
@@ -40,9 +40,8 @@ export interface RebuildPage {
 }
 
 export async function runItdrCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine('itdr', itdrUsage, io, () =>
+    parseArgs({
       args: [...argv],
       allowPositionals: true,
       options: {
@@ -53,16 +52,10 @@ export async function runItdrCommand(argv: readonly string[], io: CliIo): Promis
         token: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (err) {
-    io.stderr(`mantissa itdr: ${err instanceof Error ? err.message : String(err)}\n${itdrUsage}`);
-    return exitCodes.usage;
-  }
+    }),
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(itdrUsage);
-    return exitCodes.ok;
-  }
   if (positionals.length !== 1 || positionals[0] !== 'rebuild') {
     io.stderr(`mantissa itdr: expected "itdr rebuild".\n${itdrUsage}`);
     return exitCodes.usage;

@@ -5,7 +5,7 @@
 import { parseArgs } from 'node:util';
 import { externalTableDdl, lakeEngines, type LakeEngine } from '../core/lake/external-table-ddl';
 import { sourceAdapters } from '../adapters/sources';
-import { exitCodes, type CliIo } from './cli-io';
+import { type CliIo, exitCodes, parseCommandLine, usageErrorOf } from './cli-io';
 
 export const lakeUsage = `Usage: mantissa lake ddl --engine athena|bigquery|synapse --location URL [options]
 
@@ -23,9 +23,8 @@ Options:
 `;
 
 export async function runLakeCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine('lake', lakeUsage, io, () =>
+    parseArgs({
       args: [...argv],
       allowPositionals: true,
       options: {
@@ -35,20 +34,11 @@ export async function runLakeCommand(argv: readonly string[], io: CliIo): Promis
         namespace: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (err) {
-    io.stderr(`mantissa lake: ${err instanceof Error ? err.message : String(err)}\n${lakeUsage}`);
-    return exitCodes.usage;
-  }
+    }),
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(lakeUsage);
-    return exitCodes.ok;
-  }
-  const usageError = (message: string) => {
-    io.stderr(`mantissa lake: ${message}\n${lakeUsage}`);
-    return exitCodes.usage;
-  };
+  const usageError = usageErrorOf('lake', lakeUsage, io);
   if (positionals.join(' ') !== 'ddl') return usageError('expected "lake ddl".');
   const engine = values.engine as LakeEngine | undefined;
   if (!engine || !lakeEngines.includes(engine)) return usageError(`--engine must be one of ${lakeEngines.join(', ')}.`);

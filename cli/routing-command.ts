@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { load } from 'js-yaml';
 import { describeRoutingIssues, routingDocumentSchema } from '../adapters/alerting/routing-document';
-import { exitCodes, type CliIo } from './cli-io';
+import { type CliIo, exitCodes, parseCommandLine } from './cli-io';
 
 export const routingUsage = `Usage:
   mantissa routing validate FILE
@@ -19,18 +19,11 @@ push      validate, then store it on the server (PUT /api/routing; needs an admi
 `;
 
 export async function runRoutingCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({ args: [...argv], allowPositionals: true, options: { url: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } } });
-  } catch (err) {
-    io.stderr(`mantissa routing: ${err instanceof Error ? err.message : String(err)}\n${routingUsage}`);
-    return exitCodes.usage;
-  }
+  const parsed = parseCommandLine('routing', routingUsage, io, () =>
+    parseArgs({ args: [...argv], allowPositionals: true, options: { url: { type: 'string' }, token: { type: 'string' }, help: { type: 'boolean', short: 'h' } } }),
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(routingUsage);
-    return exitCodes.ok;
-  }
   const [action, file, ...extra] = positionals;
   if ((action !== 'validate' && action !== 'push') || !file || extra.length > 0) {
     io.stderr(`mantissa routing: expected "routing validate FILE" or "routing push FILE".\n${routingUsage}`);

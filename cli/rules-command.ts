@@ -7,7 +7,7 @@
  */
 import { parseArgs } from 'node:util';
 import { loadRuleFiles, type LoadedRule } from './rule-files';
-import { exitCodes, type CliIo } from './cli-io';
+import { type CliIo, exitCodes, parseCommandLine } from './cli-io';
 
 export { loadRuleFiles };
 
@@ -29,9 +29,8 @@ Options:
 `;
 
 export async function runRulesCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine('rules', rulesUsage, io, () =>
+    parseArgs({
       args: [...argv],
       allowPositionals: true,
       options: {
@@ -44,16 +43,10 @@ export async function runRulesCommand(argv: readonly string[], io: CliIo): Promi
         attribution: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (err) {
-    io.stderr(`mantissa rules: ${err instanceof Error ? err.message : String(err)}\n${rulesUsage}`);
-    return exitCodes.usage;
-  }
+    }),
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(rulesUsage);
-    return exitCodes.ok;
-  }
   const [action, dir, ...extra] = positionals;
   if (action !== 'import' || !dir || extra.length > 0) {
     io.stderr(`mantissa rules: expected "rules import DIR".\n${rulesUsage}`);

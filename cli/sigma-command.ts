@@ -23,7 +23,7 @@ import { compileCorrelationSql, compileRuleSql, indexRulesByIdOrName, inlinePara
 import { eventColumns, type EventDraft } from '../core/schema/event';
 import { splitRecords } from '../core/ingest/split-records';
 import { sourceAdapters } from '../adapters/sources';
-import { exitCodes, type CliIo } from './cli-io';
+import { type CliIo, exitCodes, parseCommandLine, usageErrorOf } from './cli-io';
 
 export const sigmaUsage = `Usage:
   mantissa sigma convert FILE|DIR --dialect d1|athena|bigquery|synapse [--json] [--inline] [--strict]
@@ -45,9 +45,8 @@ interface Loaded {
 }
 
 export async function runSigmaCommand(argv: readonly string[], io: CliIo): Promise<number> {
-  let parsed;
-  try {
-    parsed = parseArgs({
+  const parsed = parseCommandLine('sigma', sigmaUsage, io, () =>
+    parseArgs({
       args: [...argv],
       allowPositionals: true,
       options: {
@@ -60,21 +59,12 @@ export async function runSigmaCommand(argv: readonly string[], io: CliIo): Promi
         rules: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
-    });
-  } catch (err) {
-    io.stderr(`mantissa sigma: ${err instanceof Error ? err.message : String(err)}\n${sigmaUsage}`);
-    return exitCodes.usage;
-  }
+    }),
+  );
+  if (typeof parsed === 'number') return parsed;
   const { values, positionals } = parsed;
-  if (values.help) {
-    io.stdout(sigmaUsage);
-    return exitCodes.ok;
-  }
   const [action, target, ...extra] = positionals;
-  const usageError = (message: string) => {
-    io.stderr(`mantissa sigma: ${message}\n${sigmaUsage}`);
-    return exitCodes.usage;
-  };
+  const usageError = usageErrorOf('sigma', sigmaUsage, io);
   if (!target || extra.length > 0) return usageError('expected "sigma convert PATH" or "sigma test RULE".');
   if (action === 'convert') {
     const dialect = values.dialect as SqlDialectName | undefined;

@@ -13,9 +13,9 @@
  * or a Bearer token when no email secret is configured.
  */
 import { z } from 'zod';
-import { classifyResponse, type HttpFetch, type TransportResult } from '../../../core/collect/transport';
+import type { HttpFetch, TransportResult } from '../../../core/collect/transport';
 import type { AlertNotification } from '../../../core/alerting/notification';
-import { OutboundRefusedError } from '../../http/guarded-fetch';
+import { basicAuthorization, callJsonApi, missingSecret } from '../json-api';
 import type { DeliveryContext, DeliveryReceipt, DestinationAdapter } from '../destination';
 import { jiraConfigSchema, renderJiraComment, renderJiraIssueFields, type JiraConfig } from './render-jira-issue';
 
@@ -25,7 +25,6 @@ const createdIssueSchema = z.object({ id: z.string(), key: z.string(), self: z.s
 const transitionsSchema = z.object({ transitions: z.array(z.object({ id: z.string(), name: z.string() })) });
 const jiraErrorSchema = z.object({ errorMessages: z.array(z.string()).optional(), errors: z.record(z.string(), z.unknown()).optional() });
 const issueKeyPattern = /^[A-Z][A-Z0-9_]*-\d+$/;
-const requestTimeoutMs = 10_000;
 
 export const jiraDestination: DestinationAdapter<JiraConfig> = {
   type: 'jira',
@@ -94,37 +93,13 @@ function authorization(config: JiraConfig, ctx: DeliveryContext): TransportResul
   if (!config.emailSecret) return { kind: 'success', value: `Bearer ${token}` };
   const email = ctx.secret(config.emailSecret);
   if (!email) return missingSecret(config.emailSecret);
-  return { kind: 'success', value: `Basic ${base64Utf8(`${email}:${token}`)}` };
+  return { kind: 'success', value: basicAuthorization(email, token) };
 }
 
-function missingSecret(name: string): TransportResult<never> {
-  return { kind: 'failure', message: `the secret ${name} is not set (wrangler secret put ${name})` };
-}
 
-function base64Utf8(value: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(value)) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
 
-async function callJira(fetchImpl: HttpFetch, authorization: string, method: string, url: string, body?: unknown): Promise<TransportResult<Response>> {
-  const what = `Jira ${method} ${new URL(url).pathname}`;
-  let response: Response;
-  try {
-    response = await fetchImpl(url, {
-      method,
-      headers: { authorization, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(requestTimeoutMs),
-    });
-  } catch (err) {
-    const message = `${what} failed: ${err instanceof Error ? err.message : String(err)}`;
-    return err instanceof OutboundRefusedError ? { kind: 'failure', message } : { kind: 'retryable', message };
-  }
-  const classified = await classifyResponse(response.clone(), what);
-  if (classified.kind === 'success') return classified;
-  const vendor = jiraErrorText(await response.text().catch(() => ''));
-  return vendor ? { ...classified, message: `${what} answered ${response.status}: ${vendor}` } : classified;
+function callJira(fetchImpl: HttpFetch, authorization: string, method: string, url: string, body?: unknown): Promise<TransportResult<Response>> {
+  return callJsonApi(fetchImpl, 'Jira', jiraErrorText, authorization, method, url, body);
 }
 
 /** Jira's `{errorMessages: [...], errors: {field: message}}` as one line, e.g. `summary: Summary must be less than 255 characters.` */

@@ -14,8 +14,8 @@
  * message; 429 (with Retry-After, per the instance's rate-limit rules) and 5xx → retryable.
  */
 import { z } from 'zod';
-import { classifyResponse, type HttpFetch, type TransportResult } from '../../../core/collect/transport';
-import { OutboundRefusedError } from '../../http/guarded-fetch';
+import type { HttpFetch, TransportResult } from '../../../core/collect/transport';
+import { basicAuthorization, callJsonApi, missingSecret } from '../json-api';
 import type { DeliveryContext, DeliveryReceipt, DestinationAdapter } from '../destination';
 import {
   incidentState,
@@ -33,7 +33,6 @@ const incidentRef = z.object({ sys_id: z.string().regex(/^[0-9a-f]{32}$/), numbe
 const oneResult = z.object({ result: incidentRef });
 const listResult = z.object({ result: z.array(incidentRef) });
 const serviceNowErrorSchema = z.object({ error: z.object({ message: z.string().nullish(), detail: z.string().nullish() }) });
-const requestTimeoutMs = 10_000;
 
 export const serviceNowDestination: DestinationAdapter<ServiceNowConfig> = {
   type: 'servicenow',
@@ -90,37 +89,13 @@ function authorization(config: ServiceNowConfig, ctx: DeliveryContext): Transpor
   if (!user) return missingSecret(userName);
   const password = ctx.secret(passwordName);
   if (!password) return missingSecret(passwordName);
-  return { kind: 'success', value: `Basic ${base64Utf8(`${user}:${password}`)}` };
+  return { kind: 'success', value: basicAuthorization(user, password) };
 }
 
-function missingSecret(name: string): TransportResult<never> {
-  return { kind: 'failure', message: `the secret ${name} is not set (wrangler secret put ${name})` };
-}
 
-function base64Utf8(value: string): string {
-  let binary = '';
-  for (const byte of new TextEncoder().encode(value)) binary += String.fromCharCode(byte);
-  return btoa(binary);
-}
 
-async function callServiceNow(fetchImpl: HttpFetch, authorization: string, method: string, url: string, body?: unknown): Promise<TransportResult<Response>> {
-  const what = `ServiceNow ${method} ${new URL(url).pathname}`;
-  let response: Response;
-  try {
-    response = await fetchImpl(url, {
-      method,
-      headers: { authorization, accept: 'application/json', ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      ...(body === undefined ? {} : { body: JSON.stringify(body) }),
-      signal: AbortSignal.timeout(requestTimeoutMs),
-    });
-  } catch (err) {
-    const message = `${what} failed: ${err instanceof Error ? err.message : String(err)}`;
-    return err instanceof OutboundRefusedError ? { kind: 'failure', message } : { kind: 'retryable', message };
-  }
-  const classified = await classifyResponse(response.clone(), what);
-  if (classified.kind === 'success') return classified;
-  const vendor = serviceNowErrorText(await response.text().catch(() => ''));
-  return vendor ? { ...classified, message: `${what} answered ${response.status}: ${vendor}` } : classified;
+function callServiceNow(fetchImpl: HttpFetch, authorization: string, method: string, url: string, body?: unknown): Promise<TransportResult<Response>> {
+  return callJsonApi(fetchImpl, 'ServiceNow', serviceNowErrorText, authorization, method, url, body);
 }
 
 /** ServiceNow's `{error: {message, detail}}` as `message: detail`, e.g. `User Not Authenticated: Required to provide Auth information`. */

@@ -12,6 +12,7 @@ import { ErrorBox } from '../ui/error-box';
 import { LoadingIndicator } from '../ui/loading-indicator';
 import { StatusBadge } from '../ui/status-badge';
 import { AnswerChart } from './answer-chart';
+import { RowsGrid } from './results-table';
 import { dialectName, engineLabel, formatBytes, formatCount, formatUsd } from './answer-format';
 import { csvFileName, downloadCsv } from './csv-download';
 import type { ThreadEntry } from './thread-entry';
@@ -211,37 +212,7 @@ function AnswerRows({ question, answer }: { question: string; answer: QueryAnswe
         </div>
       )}
       {shape && <AnswerChart shape={shape} />}
-      <div className="table-scroll answer-table-scroll">
-        <table className="data-table results-table" data-testid="answer-table">
-          <thead>
-            <tr>
-              <th className="row-number">#</th>
-              {answer.columns.map((column, index) => (
-                <th key={`${column}-${index}`}>{column}</th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {answer.rows.map((row, rowIndex) => (
-              <tr key={rowIndex}>
-                <td className="row-number">{rowIndex + 1}</td>
-                {answer.columns.map((column, columnIndex) => (
-                  <td key={`${column}-${columnIndex}`}>
-                    <CellValue value={row[columnIndex]} />
-                  </td>
-                ))}
-              </tr>
-            ))}
-            {answer.rows.length === 0 && (
-              <tr>
-                <td className="empty-row" colSpan={answer.columns.length + 1}>
-                  The query matched no rows.
-                </td>
-              </tr>
-            )}
-          </tbody>
-        </table>
-      </div>
+      <RowsGrid columns={answer.columns} rows={answer.rows} scrollClass="answer-table-scroll" testId="answer-table" />
     </section>
   );
 }
