@@ -2,12 +2,17 @@
  * Okta System Log event → normalized event. Pure; never throws: anything that is a JSON object is kept
  * (what it lacks stays null and a missing time falls back to the arrival time, flagged), anything else is an
  * error value for the dead-letter prefix.
+ *
+ * Fields are read in place, leniently (https://developer.okta.com/docs/reference/api/system-log/#logevent-object:
+ * every field optional; a field of the wrong type reads as absent), not through a zod schema of the event: zod's
+ * copy of every nested object cost a third of the time per event on the ingest path and most of its garbage
+ * (bench/normalize.bench.ts: 46k → see docs/benchmarks.md). The only shape check that can reject — "a JSON
+ * object" — is the one above the reads.
  */
 import type { EventDraft, IdentityAction, Outcome, ParseResult, RecordParser, Severity } from '../../core/schema/event';
 import { toIsoMillis } from '../../core/schema/time';
 import { isPlainObject } from '../../core/ingest/split-records';
-import { finiteNumber, integer, ipAddress, principalName, text } from '../shared/lenient';
-import { readOktaLogEvent, type OktaLogEvent } from './system-log-schema';
+import { finiteNumber, integer, ipAddress, principalName, restoreKeyCase, text } from '../shared/lenient';
 
 export const normalizeOktaEvent: RecordParser = (record, ctx): ParseResult => {
   if (!isPlainObject(record)) {
@@ -17,15 +22,21 @@ export const normalizeOktaEvent: RecordParser = (record, ctx): ParseResult => {
       message: `expected an Okta System Log event (a JSON object), got ${Array.isArray(record) ? 'an array' : typeof record}`,
     };
   }
-  const e = readOktaLogEvent(record);
+  const e = restoreKeyCase(record, camelKeys);
   const eventType = text(e.eventType) ?? text(e.legacyEventType) ?? 'unknown';
-  const outcome = oktaOutcome(text(e.outcome?.result));
+  const result = objectOf(e.outcome);
+  const outcome = oktaOutcome(text(result?.result));
   const published = toIsoMillis(e.published);
-  const geo = e.client?.geographicalContext ?? null;
-  const targets = (e.target ?? []).filter((t) => t !== undefined);
+  const actor = objectOf(e.actor);
+  const client = objectOf(e.client);
+  const geo = objectOf(client?.geographicalContext);
+  const geolocation = objectOf(geo?.geolocation);
+  const security = objectOf(e.securityContext);
+  const authentication = objectOf(e.authenticationContext);
+  const targets = targetsOf(e.target);
   const firstTarget = targets[0] ?? null;
   const app = targets.find((t) => t.type === 'AppInstance') ?? null;
-  const debug = e.debugContext?.debugData ?? null;
+  const debug = objectOf(objectOf(e.debugContext)?.debugData);
   const classification = classify(eventType);
 
   const event: EventDraft = {
@@ -39,26 +50,26 @@ export const normalizeOktaEvent: RecordParser = (record, ctx): ParseResult => {
     action: eventType,
     identity_action: identityAction(eventType, outcome),
     outcome,
-    outcome_reason: text(e.outcome?.reason),
+    outcome_reason: text(result?.reason),
     severity: oktaSeverity(text(e.severity)),
-    actor: principalName(e.actor?.alternateId) ?? text(e.actor?.displayName),
-    actor_id: text(e.actor?.id),
-    actor_name: text(e.actor?.displayName),
-    actor_type: text(e.actor?.type),
-    src_ip: ipAddress(e.client?.ipAddress),
+    actor: principalName(actor?.alternateId) ?? text(actor?.displayName),
+    actor_id: text(actor?.id),
+    actor_name: text(actor?.displayName),
+    actor_type: text(actor?.type),
+    src_ip: ipAddress(client?.ipAddress),
     src_country: text(geo?.country),
     src_region: text(geo?.state),
     src_city: text(geo?.city),
-    src_lat: finiteNumber(geo?.geolocation?.lat),
-    src_lon: finiteNumber(geo?.geolocation?.lon),
-    src_asn: integer(e.securityContext?.asNumber),
-    src_asn_org: text(e.securityContext?.asOrg),
-    user_agent: text(e.client?.userAgent?.rawUserAgent),
+    src_lat: finiteNumber(geolocation?.lat),
+    src_lon: finiteNumber(geolocation?.lon),
+    src_asn: integer(security?.asNumber),
+    src_asn_org: text(security?.asOrg),
+    user_agent: text(objectOf(client?.userAgent)?.rawUserAgent),
     service: text(app?.displayName) ?? text(app?.alternateId),
     target: firstTarget ? principalName(firstTarget.alternateId) ?? text(firstTarget.displayName) ?? text(firstTarget.id) : null,
     target_type: firstTarget ? text(firstTarget.type) : null,
-    session_id: text(e.authenticationContext?.externalSessionId) ?? text(e.authenticationContext?.rootSessionId),
-    mfa_factor: mfaFactor(e, debug),
+    session_id: text(authentication?.externalSessionId) ?? text(authentication?.rootSessionId),
+    mfa_factor: mfaFactor(targets, debug),
     message: text(e.displayMessage),
   };
   return { ok: true, event };
@@ -179,12 +190,32 @@ function classify(eventType: string): [number, string] | null {
   return null;
 }
 
-function mfaFactor(e: OktaLogEvent, debug: Record<string, unknown> | null): string | null {
+function mfaFactor(targets: readonly Fields[], debug: Fields | null): string | null {
   const fromDebug = text(debug?.factor);
   if (fromDebug) return fromDebug;
-  for (const t of e.target ?? []) {
-    const method = text(t?.detailEntry?.methodTypeUsed);
+  for (const t of targets) {
+    const method = text(objectOf(t.detailEntry)?.methodTypeUsed);
     if (method) return method;
   }
   return null;
+}
+
+type Fields = Record<string, unknown>;
+
+/** Top-level keys whose documented camelCase some pipelines lower-case (seen in Panther's test events). */
+const camelKeys = ['eventType', 'legacyEventType', 'displayMessage', 'authenticationContext', 'debugContext', 'securityContext'] as const;
+
+function objectOf(value: unknown): Fields | null {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Fields) : null;
+}
+
+/** `target[]` entries that are objects (a null or a string in the array is skipped, not fatal). */
+function targetsOf(value: unknown): Fields[] {
+  if (!Array.isArray(value)) return [];
+  const out: Fields[] = [];
+  for (const t of value) {
+    const o = objectOf(t);
+    if (o) out.push(o);
+  }
+  return out;
 }
