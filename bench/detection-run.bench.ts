@@ -49,7 +49,7 @@ const mf = new Miniflare(
     compatibilityDate: '2026-11-01',
     compatibilityFlags: ['nodejs_compat'],
     d1Databases: ['DB'],
-    d1Persist: stateDir,
+    resourcePersistencePath: stateDir,
     queueProducers: { ALERT_DELIVERIES: 'mantissa-alert-deliveries' },
     bindings: { PUBLIC_URL: 'http://127.0.0.1:8787' },
   }),

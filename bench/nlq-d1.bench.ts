@@ -56,7 +56,7 @@ const mf = new Miniflare(
     compatibilityDate: '2026-11-01',
     compatibilityFlags: ['nodejs_compat'],
     d1Databases: ['DB'],
-    d1Persist: stateDir,
+    resourcePersistencePath: stateDir,
   }),
 );
 
