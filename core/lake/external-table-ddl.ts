@@ -3,6 +3,15 @@
  * core/lake/keys), so a customer's engine reads the same objects the Worker writes: Athena (JSON SerDe with
  * partition projection), BigQuery (external table with Hive partitioning) and Synapse serverless (a view over
  * OPENROWSET). The location is where the customer replicates the R2 bucket (S3, GCS, ADLS).
+ *
+ * Two shapes:
+ * - `events` (eventsTableDdl): one table over every source, with the columns of D1's `events` plus the partition
+ *   columns `date` and `hour`, so the same questions and the same SQL run on D1 and on the lake. `source` is a
+ *   partition column there, filled from the object path: the Worker writes each row under the source it came
+ *   from, so the path's value is the row's own. (Athena and BigQuery refuse a partition column that repeats a
+ *   data column, so the JSON field is not declared again.) The NLQ rewrites (core/sql/lake-query-scope) add a
+ *   `date` predicate to every bounded read, which is what lets each engine skip the other days' objects.
+ * - `mantissa_<source>` (externalTableDdl): one table per source over `events/source=<id>/`, as before.
  */
 import { eventColumns } from '../schema/event';
 
@@ -74,15 +83,132 @@ const locationPrefix: Record<LakeEngine, RegExp> = {
 
 export type DdlResult = { ok: true; ddl: string } | { ok: false; message: string };
 
-export function externalTableDdl(options: DdlOptions): DdlResult {
-  const { engine, source, namespace } = options;
-  const location = options.location.replace(/\/+$/, '');
+const sourceIdPattern = /^[a-z][a-z0-9_]{0,39}$/;
+
+/** The location without trailing slashes, or why it cannot be used by this engine. */
+function checkTarget(engine: LakeEngine, rawLocation: string, namespace: string): { ok: true; location: string } | { ok: false; message: string } {
+  const location = rawLocation.replace(/\/+$/, '');
   if (!locationPrefix[engine].test(location)) {
     const example = { athena: 's3://my-bucket/mantissa', bigquery: 'gs://my-bucket/mantissa', synapse: 'https://myaccount.dfs.core.windows.net/lake/mantissa' }[engine];
-    return { ok: false, message: `--location for ${engine} must look like ${example} (got "${options.location}")` };
+    return { ok: false, message: `--location for ${engine} must look like ${example} (got "${rawLocation}")` };
   }
-  if (!/^[a-z][a-z0-9_]{0,39}$/.test(source)) return { ok: false, message: `"${source}" is not a source id` };
   if (!/^[A-Za-z_][A-Za-z0-9_]{0,127}$/.test(namespace)) return { ok: false, message: `"${namespace}" is not a valid database/dataset/schema name` };
+  return { ok: true, location };
+}
+
+const athenaDateHourProjection = `  'projection.date.type' = 'date',
+  'projection.date.format' = 'yyyy-MM-dd',
+  'projection.date.range' = '2020-01-01,NOW',
+  'projection.date.interval' = '1',
+  'projection.date.interval.unit' = 'DAYS',
+  'projection.hour.type' = 'integer',
+  'projection.hour.range' = '0,23',
+  'projection.hour.digits' = '2',`;
+
+const synapseRowFormat = `  FORMAT = 'CSV', FIELDQUOTE = '0x0b', FIELDTERMINATOR = '0x0b', ROWTERMINATOR = '0x0a'`;
+
+/** One Synapse view column read from the JSON document of the line. */
+function synapseColumn(column: string): string {
+  const sqlType = column === 'raw' ? 'NVARCHAR(MAX)' : engineTypes.synapse[lakeColumnTypes[column]!];
+  return `  CAST(JSON_VALUE(doc, '$.${column}') AS ${sqlType}) AS [${column}]`;
+}
+
+export interface EventsTableOptions {
+  readonly engine: LakeEngine;
+  /** Where the bucket's objects are readable by the engine (see DdlOptions). */
+  readonly location: string;
+  /** Athena database / BigQuery dataset / Synapse schema. */
+  readonly namespace: string;
+  /**
+   * Every source id the lake may hold. Athena's partition projection enumerates them (`enum`, not `injected`,
+   * which would refuse any query without `source = '…'`); a source added later needs the DDL run again.
+   */
+  readonly sources: readonly string[];
+}
+
+/** DDL for `events`: one table over every source's objects (see the module header). */
+export function eventsTableDdl(options: EventsTableOptions): DdlResult {
+  const { engine, namespace } = options;
+  const target = checkTarget(engine, options.location, namespace);
+  if (!target.ok) return target;
+  if (options.sources.length === 0) return { ok: false, message: 'the events table needs at least one source id' };
+  const bad = options.sources.find((s) => !sourceIdPattern.test(s));
+  if (bad !== undefined) return { ok: false, message: `"${bad}" is not a source id` };
+  const sources = [...new Set(options.sources)].sort();
+  const prefix = `${target.location}/events`;
+  const types = engineTypes[engine];
+  // Athena and BigQuery list partition columns apart, after the data columns.
+  const dataColumns = lakeColumns.filter((c) => c !== 'source');
+  switch (engine) {
+    case 'athena': {
+      const columns = dataColumns.map((c) => `  \`${c}\` ${types[lakeColumnTypes[c]!]}`).join(',\n');
+      return {
+        ok: true,
+        ddl: `-- Athena: events of every source written by Mantissa Log (times are ISO-8601 text: from_iso8601_timestamp(event_time))
+CREATE EXTERNAL TABLE IF NOT EXISTS \`${namespace}\`.\`events\` (
+${columns}
+)
+PARTITIONED BY (\`source\` string, \`date\` string, \`hour\` string)
+ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
+LOCATION '${prefix}/'
+TBLPROPERTIES (
+  'projection.enabled' = 'true',
+  'projection.source.type' = 'enum',
+  'projection.source.values' = '${sources.join(',')}',
+${athenaDateHourProjection}
+  'storage.location.template' = '${prefix}/source=\${source}/date=\${date}/hour=\${hour}/'
+);
+`,
+      };
+    }
+    case 'bigquery': {
+      const columns = dataColumns.map((c) => `  \`${c}\` ${types[lakeColumnTypes[c]!]}`).join(',\n');
+      return {
+        ok: true,
+        ddl: `-- BigQuery: events of every source written by Mantissa Log (times are ISO-8601 text: TIMESTAMP(event_time))
+CREATE EXTERNAL TABLE IF NOT EXISTS \`${namespace}.events\` (
+${columns}
+)
+WITH PARTITION COLUMNS (\`source\` STRING, \`date\` DATE, \`hour\` INT64)
+OPTIONS (
+  format = 'NEWLINE_DELIMITED_JSON',
+  compression = 'GZIP',
+  uris = ['${prefix}/*'],
+  hive_partition_uri_prefix = '${prefix}/',
+  require_hive_partition_filter = false,
+  ignore_unknown_values = true
+);
+`,
+      };
+    }
+    case 'synapse': {
+      // source, date and hour come from the path (filepath), which is what lets a filter on them skip folders.
+      const columns = lakeColumns.map((c) => (c === 'source' ? '  r.filepath(1) AS [source]' : synapseColumn(c))).join(',\n');
+      return {
+        ok: true,
+        ddl: `-- Synapse serverless SQL: events of every source written by Mantissa Log, read with OPENROWSET (one JSON document per line)
+CREATE VIEW [${namespace}].[events] AS
+SELECT
+${columns},
+  r.filepath(2) AS [date],
+  r.filepath(3) AS [hour]
+FROM OPENROWSET(
+  BULK '${prefix}/source=*/date=*/hour=*/*.ndjson.gz',
+${synapseRowFormat}
+) WITH (doc NVARCHAR(MAX)) AS r;
+`,
+      };
+    }
+  }
+}
+
+/** DDL for `mantissa_<source>`: one source's objects. */
+export function externalTableDdl(options: DdlOptions): DdlResult {
+  const { engine, source, namespace } = options;
+  const target = checkTarget(engine, options.location, namespace);
+  if (!target.ok) return target;
+  const location = target.location;
+  if (!sourceIdPattern.test(source)) return { ok: false, message: `"${source}" is not a source id` };
   const table = `mantissa_${source}`;
   const prefix = `${location}/events/source=${source}`;
   const types = engineTypes[engine];
@@ -100,14 +226,7 @@ ROW FORMAT SERDE 'org.openx.data.jsonserde.JsonSerDe'
 LOCATION '${prefix}/'
 TBLPROPERTIES (
   'projection.enabled' = 'true',
-  'projection.date.type' = 'date',
-  'projection.date.format' = 'yyyy-MM-dd',
-  'projection.date.range' = '2020-01-01,NOW',
-  'projection.date.interval' = '1',
-  'projection.date.interval.unit' = 'DAYS',
-  'projection.hour.type' = 'integer',
-  'projection.hour.range' = '0,23',
-  'projection.hour.digits' = '2',
+${athenaDateHourProjection}
   'storage.location.template' = '${prefix}/date=\${date}/hour=\${hour}/'
 );
 `,
@@ -134,14 +253,7 @@ OPTIONS (
       };
     }
     case 'synapse': {
-      const columns = lakeColumns
-        .map((c) => {
-          const t = lakeColumnTypes[c]!;
-          const sqlType = c === 'raw' ? 'NVARCHAR(MAX)' : types[t];
-          const value = c === 'raw' ? `JSON_VALUE(doc, '$.raw')` : `JSON_VALUE(doc, '$.${c}')`;
-          return `  CAST(${value} AS ${sqlType}) AS [${c}]`;
-        })
-        .join(',\n');
+      const columns = lakeColumns.map(synapseColumn).join(',\n');
       return {
         ok: true,
         ddl: `-- Synapse serverless SQL: ${source} events written by Mantissa Log, read with OPENROWSET (one JSON document per line)
@@ -152,7 +264,7 @@ ${columns},
   r.filepath(2) AS [hour]
 FROM OPENROWSET(
   BULK '${prefix}/date=*/hour=*/*.ndjson.gz',
-  FORMAT = 'CSV', FIELDQUOTE = '0x0b', FIELDTERMINATOR = '0x0b', ROWTERMINATOR = '0x0a'
+${synapseRowFormat}
 ) WITH (doc NVARCHAR(MAX)) AS r;
 `,
       };

@@ -56,6 +56,11 @@ describe('dialect-specific refusals', () => {
     ['synapse', "SELECT * FROM OPENROWSET(BULK 'https://x.blob.core.windows.net/c/*.parquet', FORMAT = 'PARQUET') AS r", 'parse_error'],
     ['synapse', 'SELECT TOP 10 * FROM events; EXEC sp_who', 'multiple_statements'],
     ['synapse', "SELECT * FROM events WHERE actor = 'x'; DROP TABLE events --'", 'multiple_statements'],
+    ['synapse', 'SELECT actor FROM events ORDER BY actor OFFSET 0 ROWS FETCH NEXT 1000000 ROWS ONLY', 'limit_too_large'],
+    ['athena', 'SELECT * FROM (WITH secrets AS (SELECT 1 AS a) SELECT a FROM secrets) t, secrets', 'table_not_allowed'],
+    ['bigquery', 'SELECT * FROM (WITH secrets AS (SELECT 1 AS a) SELECT a FROM secrets) t CROSS JOIN secrets', 'table_not_allowed'],
+    ['synapse', 'WITH c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c) SELECT x FROM c', 'recursive_cte'],
+    ['athena', 'WITH x AS (SELECT actor FROM events), y AS (SELECT * FROM y) SELECT * FROM y', 'recursive_cte'],
   ])('%s refuses %s', (dialect, sql, reason) => {
     const result = validateLakeQuery(sql, dialect, policy);
     expect(result.ok ? `accepted: ${result.sql}` : result.reason).toBe(reason);

@@ -97,8 +97,7 @@ export function validateLakeQuery(sqlText: string, dialect: LakeDialect, policy:
     return refuse('not_select', `Only SELECT statements may run; this is a ${String(root.type).toUpperCase()} statement.`);
   }
   const check = new LakeCheck(policy);
-  check.collectCteNames(root);
-  check.visit(root, -1);
+  check.visit(root, -1, new Set());
   if (check.refusal) return check.refusal;
   return { ok: true, sql: grammar.parser.sqlify(root as never, { database: grammar.database }), tables: [...check.tables].sort() };
 }
@@ -106,27 +105,34 @@ export function validateLakeQuery(sqlText: string, dialect: LakeDialect, policy:
 class LakeCheck {
   refusal: Extract<ValidatedLakeQuery, { ok: false }> | null = null;
   readonly tables = new Set<string>();
-  private readonly cteNames = new Set<string>();
   constructor(private readonly policy: LakeQueryPolicy) {}
 
-  collectCteNames(value: unknown): void {
-    walk(value, (node) => {
-      if (!Array.isArray(node.with)) return;
-      for (const cte of node.with as Node[]) {
-        const name = typeof cte.name === 'string' ? cte.name : (cte.name as Node | undefined)?.value;
-        if (typeof name === 'string') this.cteNames.add(name.toLowerCase());
-        if (cte.recursive === true) this.fail('recursive_cte', 'Recursive CTEs are not allowed: they can generate rows without end.');
-      }
+  /**
+   * The CTE names a SELECT's WITH declares, visible in that statement and its subqueries only (a name declared
+   * in a subquery must not make a real table of that name readable elsewhere). A CTE body sees only the CTEs
+   * declared before it: a body naming itself is recursion (T-SQL has no RECURSIVE keyword), refused.
+   */
+  private withScope(node: Node, outer: ReadonlySet<string>, depth: number): ReadonlySet<string> {
+    if (!Array.isArray(node.with)) return outer;
+    const ctes = node.with as Node[];
+    const names = ctes.map((cte) => {
+      const name = typeof cte.name === 'string' ? cte.name : (cte.name as Node | undefined)?.value;
+      return typeof name === 'string' ? name.toLowerCase() : '';
     });
-    for (const name of this.cteNames) {
-      if (this.policy.tables.has(name)) this.fail('table_not_allowed', `The CTE name "${name}" hides the table of the same name.`);
+    for (const [index, cte] of ctes.entries()) {
+      if (cte.recursive === true) this.fail('recursive_cte', 'Recursive CTEs are not allowed: they can generate rows without end.');
+      if (this.policy.tables.has(names[index]!)) this.fail('table_not_allowed', `The CTE name "${names[index]}" hides the table of the same name.`);
+      if (this.refusal) return outer;
+      // A CTE body counts as nested in the statement that names it, as before.
+      this.visit(cte.stmt ?? null, depth, new Set([...outer, ...names.slice(0, index)]), names[index]);
     }
+    return new Set([...outer, ...names]);
   }
 
-  visit(value: unknown, depth: number): void {
+  visit(value: unknown, depth: number, outerCtes: ReadonlySet<string>, defining?: string): void {
     if (this.refusal || value === null || typeof value !== 'object') return;
     if (Array.isArray(value)) {
-      for (const item of value) this.visit(item, depth);
+      for (const item of value) this.visit(item, depth, outerCtes, defining);
       return;
     }
     const node = value as Node;
@@ -136,13 +142,16 @@ class LakeCheck {
       return;
     }
     let childDepth = depth;
+    let ctes = outerCtes;
     if (type === 'select') {
       childDepth = depth + 1;
       if (childDepth > this.policy.maxSubqueryDepth) {
         this.fail('too_deep', `Subqueries are nested ${childDepth} levels deep; at most ${this.policy.maxSubqueryDepth} are allowed.`);
         return;
       }
-      this.checkSelect(node);
+      ctes = this.withScope(node, outerCtes, childDepth);
+      if (this.refusal) return;
+      this.checkSelect(node, ctes, defining);
       if (this.refusal) return;
     }
     if (type === 'function' || type === 'aggr_func') {
@@ -153,13 +162,13 @@ class LakeCheck {
       }
     }
     for (const [key, child] of Object.entries(node)) {
-      if (key === 'tableList' || key === 'columnList') continue;
-      // A UNION arm is a sibling of its SELECT, not nested inside it.
-      this.visit(child, key === '_next' ? depth : childDepth);
+      if (key === 'tableList' || key === 'columnList' || (type === 'select' && key === 'with')) continue;
+      // A UNION arm is a sibling of its SELECT, not nested inside it, and sees the same CTEs.
+      this.visit(child, key === '_next' ? depth : childDepth, key === '_next' ? outerCtes : ctes, defining);
     }
   }
 
-  private checkSelect(node: Node): void {
+  private checkSelect(node: Node, ctes: ReadonlySet<string>, defining: string | undefined): void {
     const into = node.into as Node | null | undefined;
     if (into && (into.expr || into.type)) {
       this.fail('not_select', 'SELECT … INTO creates a table; only plain SELECT statements may run.');
@@ -170,15 +179,16 @@ class LakeCheck {
       this.fail('limit_too_large', `TOP ${String(top.value)}${top.percent ? ' PERCENT' : ''} is refused (not clamped): at most ${this.policy.maxLimit} rows.`);
       return;
     }
-    const limit = node.limit as { value?: Node[] } | null | undefined;
-    for (const value of limit?.value ?? []) {
+    const limit = node.limit as { value?: Node[]; fetch?: { value?: Node } } | null | undefined;
+    // T-SQL's OFFSET … FETCH NEXT n ROWS ONLY keeps its count apart from LIMIT's value list.
+    for (const value of [...(limit?.value ?? []), ...(limit?.fetch?.value ? [limit.fetch.value] : [])]) {
       if (value.type !== 'number' || typeof value.value !== 'number' || value.value < 0 || value.value > this.policy.maxLimit) {
         this.fail('limit_too_large', `LIMIT ${String(value.value)} is refused (not clamped): write a whole number up to ${this.policy.maxLimit}.`);
         return;
       }
     }
     for (const item of (node.from as Node[] | null | undefined) ?? []) {
-      if (typeof item.table === 'string') this.checkTable(item);
+      if (typeof item.table === 'string') this.checkTable(item, ctes, defining);
       else if (item.expr && (item.expr as Node).type === 'function') {
         const name = functionName(item.expr as Node);
         if (name !== 'unnest') this.fail('function_not_allowed', `Table function ${name ?? '(unnamed)'}() is not allowed in FROM.`);
@@ -187,7 +197,7 @@ class LakeCheck {
     }
   }
 
-  private checkTable(item: Node): void {
+  private checkTable(item: Node, ctes: ReadonlySet<string>, defining: string | undefined): void {
     const parts = [item.catalog, item.db, item.schema, ...String(item.table).split('.')]
       .filter((p): p is string => typeof p === 'string' && p !== '')
       .map((p) => p.toLowerCase());
@@ -199,7 +209,11 @@ class LakeCheck {
       this.fail('table_not_allowed', `${unique.join('.')} is a system catalog of the engine, not a lake table.`);
       return;
     }
-    if (qualifier === '' && this.cteNames.has(table)) return;
+    if (qualifier === '' && table === defining) {
+      this.fail('recursive_cte', `The CTE "${table}" refers to itself, which makes it recursive; recursive CTEs are not allowed.`);
+      return;
+    }
+    if (qualifier === '' && ctes.has(table)) return;
     if (!this.policy.tables.has(table) || (qualifier !== '' && !this.policy.qualifiers.has(qualifier))) {
       this.fail(
         'table_not_allowed',
@@ -214,18 +228,6 @@ class LakeCheck {
 
   private fail(reason: LakeQueryRefusal, message: string): void {
     this.refusal ??= { ok: false, reason, message };
-  }
-}
-
-function walk(value: unknown, visit: (node: Node) => void): void {
-  if (value === null || typeof value !== 'object') return;
-  if (Array.isArray(value)) {
-    for (const item of value) walk(item, visit);
-    return;
-  }
-  visit(value as Node);
-  for (const [key, child] of Object.entries(value as Node)) {
-    if (key !== 'tableList' && key !== 'columnList') walk(child, visit);
   }
 }
 
