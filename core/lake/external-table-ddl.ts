@@ -107,10 +107,17 @@ const athenaDateHourProjection = `  'projection.date.type' = 'date',
 
 const synapseRowFormat = `  FORMAT = 'CSV', FIELDQUOTE = '0x0b', FIELDTERMINATOR = '0x0b', ROWTERMINATOR = '0x0a'`;
 
-/** One Synapse view column read from the JSON document of the line. */
-function synapseColumn(column: string): string {
-  const sqlType = column === 'raw' ? 'NVARCHAR(MAX)' : engineTypes.synapse[lakeColumnTypes[column]!];
-  return `  CAST(JSON_VALUE(doc, '$.${column}') AS ${sqlType}) AS [${column}]`;
+/**
+ * Text columns that can pass 4,000 characters (a CloudTrail record, a long user agent or message). They are read
+ * with OPENJSON … WITH (… NVARCHAR(MAX)): JSON_VALUE returns at most NVARCHAR(4000) and gives NULL for anything
+ * longer, which would silently drop the field from every query on long records.
+ */
+const synapseLongText = new Set(['raw', 'message', 'user_agent', 'outcome_reason', 'target']);
+
+/** The OPENJSON … WITH clause that reads the line's JSON document into typed columns. */
+function synapseJsonColumns(columns: readonly string[]): string {
+  const defs = columns.map((c) => `  [${c}] ${synapseLongText.has(c) ? 'NVARCHAR(MAX)' : engineTypes.synapse[lakeColumnTypes[c]!]} '$.${c}'`);
+  return `CROSS APPLY OPENJSON(r.doc) WITH (\n${defs.join(',\n')}\n) AS j`;
 }
 
 export interface EventsTableOptions {
@@ -183,7 +190,8 @@ OPTIONS (
     }
     case 'synapse': {
       // source, date and hour come from the path (filepath), which is what lets a filter on them skip folders.
-      const columns = lakeColumns.map((c) => (c === 'source' ? '  r.filepath(1) AS [source]' : synapseColumn(c))).join(',\n');
+      const jsonColumns = lakeColumns.filter((c) => c !== 'source');
+      const columns = lakeColumns.map((c) => (c === 'source' ? '  r.filepath(1) AS [source]' : `  j.[${c}]`)).join(',\n');
       return {
         ok: true,
         ddl: `-- Synapse serverless SQL: events of every source written by Mantissa Log, read with OPENROWSET (one JSON document per line)
@@ -195,7 +203,8 @@ ${columns},
 FROM OPENROWSET(
   BULK '${prefix}/source=*/date=*/hour=*/*.ndjson.gz',
 ${synapseRowFormat}
-) WITH (doc NVARCHAR(MAX)) AS r;
+) WITH (doc NVARCHAR(MAX)) AS r
+${synapseJsonColumns(jsonColumns)};
 `,
       };
     }
@@ -253,7 +262,7 @@ OPTIONS (
       };
     }
     case 'synapse': {
-      const columns = lakeColumns.map(synapseColumn).join(',\n');
+      const columns = lakeColumns.map((c) => `  j.[${c}]`).join(',\n');
       return {
         ok: true,
         ddl: `-- Synapse serverless SQL: ${source} events written by Mantissa Log, read with OPENROWSET (one JSON document per line)
@@ -265,7 +274,8 @@ ${columns},
 FROM OPENROWSET(
   BULK '${prefix}/date=*/hour=*/*.ndjson.gz',
 ${synapseRowFormat}
-) WITH (doc NVARCHAR(MAX)) AS r;
+) WITH (doc NVARCHAR(MAX)) AS r
+${synapseJsonColumns(lakeColumns)};
 `,
       };
     }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { StoredEvent } from '../ingest/parse-batch';
-import { estimateQueryCost as estimate, needsConfirmation, partitionHour, partitionStatsOf, sumPartitions, type CostScope, type PartitionStat } from './cost';
+import { estimateQueryCost as estimate, needsConfirmation, partitionHour, partitionStatsOf, priceDryRun, sumPartitions, type CostScope, type PartitionStat } from './cost';
 import type { QueryDialect } from './dialect';
 
 const gib = 2 ** 30;
@@ -73,5 +73,22 @@ describe('partitionStatsOf', () => {
     expect(okta10).toEqual({ source: 'okta', hour: '2026-11-27T10:00:00.000Z', rows: 2, bytes: 4 + 24 + 3 + 1 + 16 + (4 + 24 + 2 + 1 + 16) });
     expect(result).toHaveLength(3);
     expect(partitionHour('2026-11-27T23:59:59.999Z')).toBe('2026-11-27T23:00:00.000Z');
+  });
+});
+
+describe('priceDryRun', () => {
+  const scope = { tables: ['events'], sources: null, range: null } as const;
+
+  it('prices BigQuery dry-run bytes per TiB, rounded up to the MB', () => {
+    const estimate = priceDryRun('bigquery', scope, 3 * 2 ** 40);
+    expect(estimate.usd).toBe(18.75);
+    expect(estimate.bytes).toBe(3 * 2 ** 40);
+    expect(estimate.basis).toMatch(/^bigquery dry run: 3298534883328 bytes processed/);
+  });
+
+  it('applies the 10 MB minimum per table referenced', () => {
+    const small = priceDryRun('bigquery', { ...scope, tables: ['events', 'alerts'] }, 1000);
+    expect(small.billedBytes).toBe(20 * 2 ** 20);
+    expect(priceDryRun('bigquery', scope, 0).billedBytes).toBe(10 * 2 ** 20);
   });
 });

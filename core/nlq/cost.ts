@@ -169,6 +169,25 @@ export function estimateQueryCost(dialect: QueryDialect, scope: CostScope, total
   };
 }
 
+/**
+ * Prices the bytes an engine's own dry run reported (BigQuery's totalBytesProcessed) instead of partition
+ * statistics: the engine's figure covers every table the query reads, so only the per-table minimum is added.
+ */
+export function priceDryRun(dialect: Exclude<QueryDialect, 'd1'>, scope: CostScope, bytes: number): CostEstimate {
+  const price = lakePricing[dialect];
+  const minimum = price.minimumPer === 'table' ? price.minimumBytes * Math.max(1, scope.tables.length) : price.minimumBytes;
+  const billedBytes = Math.max(Math.ceil(bytes / mb) * mb, minimum);
+  return {
+    dialect,
+    bytes,
+    billedBytes,
+    usd: round((billedBytes / price.unitBytes) * price.usdPerUnit),
+    rows: 0,
+    partitions: 0,
+    basis: `${dialect} dry run: ${bytes} bytes processed; $${price.usdPerUnit} per ${price.unitBytes === tib ? 'TiB' : 'TB'}, ${price.minimumBytes / mb} MB minimum per ${price.minimumPer}`,
+  };
+}
+
 /** Dollar amounts to 10^-12: small queries still show a non-zero price. */
 function round(usd: number): number {
   return Math.round(usd * 1e12) / 1e12;

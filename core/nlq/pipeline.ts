@@ -45,7 +45,8 @@ export interface PipelinePorts {
   readonly offline: Translator;
   readonly sql: SqlSupport;
   entityValues(): Promise<EntityValues>;
-  estimate(scope: CostScope): Promise<CostEstimate>;
+  /** Cost before running: from partition statistics, or the engine's own dry run of `sql` where it has one. */
+  estimate(scope: CostScope, sql: string): Promise<CostEstimate>;
   run(sql: string, params: readonly unknown[], maxRows: number): Promise<QueryRows>;
   readonly cache: AnswerCache | null;
 }
@@ -132,7 +133,7 @@ export async function answerQuestion(request: PipelineRequest, ports: PipelinePo
     }
 
     const assumptions = [...session.notes, ...translation.assumptions, ...prepared.notes];
-    const estimate = await ports.estimate({ tables: prepared.tables, sources: prepared.sources, range: prepared.range });
+    const estimate = await ports.estimate({ tables: prepared.tables, sources: prepared.sources, range: prepared.range }, prepared.sql);
     const key = await cacheKey({
       question: request.sql ?? request.question,
       history: request.history,

@@ -36,7 +36,8 @@
  *
  * Admin: POST /__fake/reset, /__fake/table {name, columns: [{name, type}], rows: (string|null)[][]},
  * /__fake/query-error {match, message, errorType?, category?, retryable?} (a query whose SQL contains `match`
- * FAILS with `message`), /__fake/lifecycle {queuedPolls, runningPolls} (runningPolls -1: never finishes),
+ * FAILS with `message`), /__fake/result {sql, columns, rows, scanned?} (that exact query text answers these rows:
+ * for the Worker's bounded SQL, which the evaluator cannot read), /__fake/lifecycle {queuedPolls, runningPolls} (runningPolls -1: never finishes),
  * /__fake/throttle {times, operation?, type?: ThrottlingException|TooManyRequestsException},
  * /__fake/lose-start {times} (StartQueryExecution creates the query, then answers 500), /__fake/fail,
  * GET /__fake/executions, GET /__fake/requests.
@@ -70,6 +71,12 @@ export interface FakeColumn {
 export interface FakeTable {
   readonly columns: FakeColumn[];
   readonly rows: (string | null)[][];
+}
+/** A result scripted for one exact query text (queries the fake's tiny evaluator cannot read). */
+interface ScriptedResult {
+  columns: FakeColumn[];
+  rows: (string | null)[][];
+  scanned?: number;
 }
 interface ScriptedError {
   match: string;
@@ -173,8 +180,10 @@ const unquote = (raw: string): string | null => {
 };
 
 /** What the fake "engine" makes of `sql` (evaluated when the query starts, revealed when it completes). */
-function planQuery(sql: string, database: string, tables: ReadonlyMap<string, FakeTable>, scripted: readonly ScriptedError[]): Plan {
+function planQuery(sql: string, database: string, tables: ReadonlyMap<string, FakeTable>, scripted: readonly ScriptedError[], results: ReadonlyMap<string, ScriptedResult>): Plan {
   const text = sql.trim().replace(/;\s*$/, '');
+  const result = results.get(sql);
+  if (result) return { kind: 'rows', statementType: 'DML', substatementType: 'SELECT', columns: result.columns, rows: result.rows, scanned: result.scanned ?? 0 };
   const userError = (message: string, statementType: 'DML' | 'UTILITY' = 'DML'): Plan => ({ kind: 'error', statementType, message, errorType: 1000, category: 2, retryable: false });
   const script = scripted.find((s) => sql.includes(s.match));
   if (script) return { kind: 'error', statementType: 'DML', message: script.message, errorType: script.errorType, category: script.category, retryable: script.retryable };
@@ -223,6 +232,7 @@ export async function startAthenaFake(): Promise<RunningFake> {
   const tokenKey = randomBytes(16);
   let tables = defaultTables();
   let scripted: ScriptedError[] = [];
+  let results = new Map<string, ScriptedResult>();
   let lifecycle = { queuedPolls: 1, runningPolls: 1 };
   let throttle: { times: number; operation?: Operation; type: string } = { times: 0, type: 'ThrottlingException' };
   let loseStarts = 0;
@@ -324,7 +334,7 @@ export async function startAthenaFake(): Promise<RunningFake> {
         database,
         catalog,
         outputLocation,
-        plan: planQuery(query, database, tables, scripted),
+        plan: planQuery(query, database, tables, scripted, results),
         queuedPolls: lifecycle.queuedPolls,
         runningPolls: lifecycle.runningPolls,
         submittedAt: Date.now(),
@@ -414,6 +424,7 @@ export async function startAthenaFake(): Promise<RunningFake> {
   const reset = () => {
     tables = defaultTables();
     scripted = [];
+    results = new Map();
     lifecycle = { queuedPolls: 1, runningPolls: 1 };
     throttle = { times: 0, type: 'ThrottlingException' };
     loseStarts = 0;
@@ -459,7 +470,8 @@ export async function startAthenaFake(): Promise<RunningFake> {
       else if (action === 'table') tables.set(String(b.name).toLowerCase(), { columns: b.columns as FakeColumn[], rows: b.rows as (string | null)[][] });
       else if (action === 'query-error') {
         scripted.push({ match: String(b.match), message: String(b.message), errorType: Number(b.errorType ?? 1000), category: Number(b.category ?? 2), retryable: b.retryable === true });
-      } else if (action === 'lifecycle') lifecycle = { queuedPolls: Number(b.queuedPolls ?? 1), runningPolls: Number(b.runningPolls ?? 1) };
+      } else if (action === 'result') results.set(String(b.sql), { columns: b.columns as FakeColumn[], rows: b.rows as (string | null)[][], ...(b.scanned === undefined ? {} : { scanned: Number(b.scanned) }) });
+      else if (action === 'lifecycle') lifecycle = { queuedPolls: Number(b.queuedPolls ?? 1), runningPolls: Number(b.runningPolls ?? 1) };
       else if (action === 'throttle') throttle = { times: Number(b.times ?? 1), type: String(b.type ?? 'ThrottlingException'), ...(b.operation ? { operation: b.operation as Operation } : {}) };
       else if (action === 'lose-start') loseStarts = Number(b.times ?? 1);
       else if (action === 'executions') {

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { startJwksIssuer } from '../fakes/jwks-issuer';
 import { startFakes as startAlertingFakes } from '../fakes/group-alerting';
 import { startFakes as startDuoS3Fakes } from '../fakes/group-duo-s3';
+import { startFakes as startLakeFakes } from '../fakes/group-lake';
 import { startFakes as startLlmFakes } from '../fakes/group-llm';
 import { startFakes as startIdentityResponseFakes } from '../fakes/group-identity-response';
 import { startFakes as startMicrosoftGoogleFakes } from '../fakes/group-microsoft-google';
@@ -24,11 +25,13 @@ export default async function setup(project: TestProject) {
   const okta = await startOktaFake(corpusDir);
   project.provide('oktaFakePort', okta.port);
   const groups = await Promise.all([startMicrosoftGoogleFakes(corpusDir), startDuoS3Fakes(corpusDir), startSaasFakes(corpusDir), startAlertingFakes(), startIdentityResponseFakes(corpusDir), startLlmFakes()]);
-  const fakePorts = Object.assign({}, ...groups.map((g) => g.ports)) as Record<string, number>;
+  const lake = await startLakeFakes();
+  project.provide('bigQueryFakeKey', lake.bigQueryKey);
+  const fakePorts = Object.assign({}, ...[...groups, lake].map((g) => g.ports)) as Record<string, number>;
   project.provide('fakePorts', fakePorts);
   return async () => {
     await okta.close();
-    await Promise.all(groups.map((g) => g.close()));
+    await Promise.all([...groups, lake].map((g) => g.close()));
     await access.close();
     await google.close();
   };

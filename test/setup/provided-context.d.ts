@@ -10,5 +10,7 @@ declare module 'vitest' {
     oktaFakePort: number;
     /** Ports of the collector fakes by name (test/fakes/group-*.ts). */
     fakePorts: Record<string, number>;
+    /** The service-account JSON key the BigQuery fake's token endpoint knows (test/fakes/group-lake.ts). */
+    bigQueryFakeKey: string;
   }
 }

@@ -14,6 +14,7 @@
  */
 import type { TranslateInput, Translation, Translator } from '../translator';
 import { buildPlan } from './build-plan';
+import { translationForLake } from './lake-dialect';
 import type { QueryPlan } from './plan';
 import { readQuestion } from './read-question';
 import { renderPlan } from './render-sql';
@@ -34,7 +35,9 @@ export const offlineTranslator: Translator = {
 /** Synchronous form of `offlineTranslator.translate`. */
 export function translateOffline(input: TranslateInput): Translation {
   if (input.dialect !== 'd1') {
-    return refuse(`The offline engine writes SQLite SQL for D1 only; it cannot answer on ${input.dialect}. Configure an LLM provider for ${input.dialect}.`, []);
+    // The lake engines get the D1 answer rewritten for their dialect (lake-dialect.ts); alerts stay D1-only.
+    const d1 = (question: string, history: TranslateInput['history']) => translateOffline({ ...input, question, history, dialect: 'd1' });
+    return translationForLake(d1(input.question, input.history), input.dialect, input.question, (question) => d1(question, []));
   }
   try {
     const parent = planFromHistory(input);

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { analystQueryPolicy } from '../../sql/query-policy';
+import { lakeQueryPolicy, validateLakeQuery } from '../../sql/validate-dialect-query';
 import { validateQuery } from '../../sql/validate-query';
 import type { ConversationTurn, EntityValues, TranslateInput, Translation } from '../translator';
 import { exampleQuestions, offlineTranslator, translateOffline } from './index';
@@ -49,10 +50,27 @@ describe('offlineTranslator', () => {
     expect(ask('Top 5 users by failed logins in the last 7 days')).toEqual(ask('Top 5 users by failed logins in the last 7 days'));
   });
 
-  it.each(['athena', 'bigquery', 'synapse'] as const)('refuses the %s dialect with a message saying why', (dialect) => {
+  it.each([
+    ['athena', 'SELECT COUNT(*) AS "count" FROM events WHERE event_time >= \'2026-11-27T00:00:00.000Z\''],
+    ['bigquery', 'SELECT COUNT(*) AS `count` FROM events WHERE event_time >= \'2026-11-27T00:00:00.000Z\''],
+    ['synapse', 'SELECT COUNT(*) AS [count] FROM events WHERE event_time >= N\'2026-11-27T00:00:00.000Z\''],
+  ] as const)('answers on %s with the D1 answer written in its dialect (lake-dialect.ts)', (dialect, start) => {
+    const d1 = ask('how many failed logins today');
     const t = ask('how many failed logins today', [], dialect);
+    expect(t.ok && d1.ok).toBe(true);
+    if (!t.ok || !d1.ok) return;
+    expect(t.sql.startsWith(start), t.sql).toBe(true);
+    expect(validateLakeQuery(t.sql, dialect, lakeQueryPolicy(['events']))).toMatchObject({ ok: true });
+    expect({ explanation: t.explanation, timeRange: t.timeRange, engine: t.engine }).toEqual({ explanation: d1.explanation, timeRange: d1.timeRange, engine: 'offline' });
+  });
+
+  it.each(['athena', 'bigquery', 'synapse'] as const)('refuses an alerts question on %s, saying alerts live in D1', (dialect) => {
+    const t = ask('show open alerts', [], dialect);
     expect(t.ok).toBe(false);
-    if (!t.ok) expect(t.message).toMatch(/SQLite SQL for D1 only/);
+    if (t.ok) return;
+    expect(t.message).toMatch(/^Alerts are kept in D1 only, not in the lake: ask this on the D1 engine/);
+    expect(t.suggestions.length).toBeGreaterThan(0);
+    for (const s of t.suggestions) expect(ask(s, [], dialect).ok, s).toBe(true);
   });
 
   it.each(exampleQuestions)('answers its own example question "%s" with SQL the validator accepts', (question) => {

@@ -1,6 +1,9 @@
 /**
  * What /api/query needs beyond the request: its configuration (NLQ_* variables, validated with zod), the
- * translators (the configured LLM provider, if any, and the offline engine), and the pipeline's ports on D1.
+ * translators (the configured LLM provider, if any, and the offline engine), and the pipeline's ports — on D1, or
+ * on the lake engine QUERY_ENGINE names (adapters/query-engines.ts). On a lake engine the SQL is that engine's
+ * dialect, validated by its grammar; entity values still come from D1 (the hot store holds the recent ones); the
+ * cost comes from the engine's dry run where it has one (BigQuery), otherwise from partition statistics.
  */
 import { z } from 'zod';
 import { NlqCacheRepository } from '../../../adapters/d1/nlq-cache-repository';
@@ -8,8 +11,13 @@ import { recentEntityValues } from '../../../adapters/d1/nlq-entity-values';
 import { partitionTotals } from '../../../adapters/d1/partition-stats-repository';
 import { runReadQuery } from '../../../adapters/d1/query-runner';
 import { createLlmTranslator, LlmConfigError } from '../../../adapters/llm/index';
+import { workerTdsSocketFactory } from '../../../adapters/synapse/worker-socket';
+import { configuredQueryEngine, QueryEngineConfigError, type ConfiguredLakeEngine, type QueryEngineChoice } from '../../../adapters/query-engines';
 import { nlqSchemaVersion } from '../../../core/nlq/cache';
-import { estimateQueryCost } from '../../../core/nlq/cost';
+import type { LakeDialect } from '../../../core/sql/validate-dialect-query';
+import { lakeQueryPolicy } from '../../../core/sql/validate-dialect-query';
+import { lakeSqlSupport } from '../../../core/sql/lake-sql-support';
+import { estimateQueryCost, priceDryRun } from '../../../core/nlq/cost';
 import { offlineTranslator } from '../../../core/nlq/offline/index';
 import { defaultPipelineOptions, maxPipelineRows, type PipelineOptions, type PipelinePorts } from '../../../core/nlq/pipeline';
 import type { EntityValues, Translator } from '../../../core/nlq/translator';
@@ -27,7 +35,7 @@ const nlqConfigSchema = z.object({
 
 const configs = new WeakMap<object, PipelineOptions>();
 
-/** Pipeline options from the environment (D1 is the engine the Worker queries). */
+/** Pipeline options from the environment (the dialect is the configured query engine's). */
 export function nlqOptions(env: Env): PipelineOptions {
   const cached = configs.get(env);
   if (cached) return cached;
@@ -38,7 +46,7 @@ export function nlqOptions(env: Env): PipelineOptions {
   }
   const v = parsed.data;
   const options: PipelineOptions = {
-    dialect: 'd1',
+    dialect: queryEngine(env).dialect,
     confirmAboveUsd: v.NLQ_CONFIRM_USD,
     maxRows: v.NLQ_MAX_ROWS,
     defaultWindowHours: v.NLQ_DEFAULT_WINDOW_HOURS,
@@ -72,6 +80,61 @@ function cachedEntityValues(db: D1Database, now: Date): Promise<EntityValues> {
   // A failed read is not kept: the next question tries again.
   values.catch(() => entityValuesCache.delete(db));
   return values;
+}
+
+const engines = new WeakMap<object, QueryEngineChoice>();
+
+/** The configured query engine (D1 unless QUERY_ENGINE names a lake engine), built once per environment. */
+export function queryEngine(env: Env): QueryEngineChoice {
+  const cached = engines.get(env);
+  if (cached) return cached;
+  let choice: QueryEngineChoice;
+  try {
+    choice = configuredQueryEngine(env, { connectTds: workerTdsSocketFactory });
+  } catch (err) {
+    if (err instanceof QueryEngineConfigError) throw new ApiError('unavailable', err.message);
+    throw err;
+  }
+  engines.set(env, choice);
+  return choice;
+}
+
+/** The pipeline's ports on the configured engine. */
+export function pipelinePorts(env: Env, now: Date): PipelinePorts {
+  const choice = queryEngine(env);
+  return choice.dialect === 'd1' ? d1PipelinePorts(env, now) : lakePipelinePorts(env, now, choice.dialect, choice);
+}
+
+/** Runs validated lake SQL; an engine failure is thrown so the pipeline reports it (or repairs with an LLM). */
+export async function runLakeQuery(lake: ConfiguredLakeEngine, sql: string, maxRows: number) {
+  const result = await lake.engine.run(sql, { maxRows, timeoutMs: lake.timeoutMs });
+  if (result.kind !== 'success') throw new Error(result.kind === 'retryable' ? `${result.message} (temporary: try again)` : result.message);
+  return result.value;
+}
+
+function lakePipelinePorts(env: Env, now: Date, dialect: LakeDialect, lake: ConfiguredLakeEngine): PipelinePorts {
+  const db = env.DB;
+  return {
+    ...nlqTranslators(env),
+    sql: lakeSqlSupport(dialect, lakeQueryPolicy(['events'], lake.qualifiers)),
+    entityValues: () => cachedEntityValues(db, now),
+    estimate: async (scope, sql) => {
+      const dryRun = lake.engine.dryRun;
+      if (dryRun) {
+        const result = await dryRun(sql);
+        if (result.kind === 'success') return priceDryRun(dialect, scope, result.value.bytes);
+        // A failed dry run is not fatal: the statistics still give an estimate, and the basis says why.
+        const fromStats = estimateQueryCost(dialect, scope, await partitionTotals(db, scope));
+        return { ...fromStats, basis: `${fromStats.basis} (the ${dialect} dry run failed: ${result.message})` };
+      }
+      return estimateQueryCost(dialect, scope, await partitionTotals(db, scope));
+    },
+    run: async (sql, _params, maxRows) => {
+      const rows = await runLakeQuery(lake, sql, maxRows);
+      return { columns: rows.columns, rows: rows.rows, truncated: rows.truncated };
+    },
+    cache: new NlqCacheRepository(db, dialect),
+  };
 }
 
 export function d1PipelinePorts(env: Env, now: Date): PipelinePorts {

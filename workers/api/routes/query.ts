@@ -10,7 +10,7 @@ import { answerQuestion, type PipelineOutcome, type QueryAnswer } from '../../..
 import { jsonBody, type App } from '../../app';
 import { ApiError } from '../../errors';
 import { requirePermission } from '../../middleware/require-permission';
-import { d1PipelinePorts, nlqOptions } from './query-shared';
+import { nlqOptions, pipelinePorts } from './query-shared';
 
 export const queryRequestSchema = z.object({
   question: z.string().trim().min(1, 'ask a question').max(2000),
@@ -34,7 +34,7 @@ export function registerQuery(app: App) {
     const history = body.conversationId ? await conversations.history(body.conversationId) : [];
     const outcome = await answerQuestion(
       { question: body.question, history, userId, now, confirm: body.confirm, ...(body.sql !== undefined ? { sql: body.sql } : {}) },
-      d1PipelinePorts(c.env, now),
+      pipelinePorts(c.env, now),
       options,
     );
 
@@ -120,6 +120,6 @@ function emptyTurn(question: string, engine: string) {
 }
 
 function engineMessage(message: string): string {
-  // D1 prefixes messages with its own plumbing ("D1_ERROR: "); keep the SQLite part.
+  // D1 prefixes messages with its own plumbing ("D1_ERROR: "); keep the SQLite part. Lake engines' messages pass as they are.
   return message.replace(/^D1_\w+:\s*/, '').replace(/:\s*SQLITE_\w+$/, '');
 }
