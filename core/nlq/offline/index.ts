@@ -1,7 +1,7 @@
 /**
- * The offline engine: a deterministic semantic parser from analysts' questions to SQLite SQL for D1, with no
- * provider and no I/O. It is the default translator when no LLM is configured and the pipeline's fallback when
- * one fails.
+ * The offline engine: a deterministic semantic parser from analysts' questions to SQLite SQL for D1 (rewritten for the
+ * lake engines by lake-dialect.ts), with no provider and no I/O. It is the default translator when no LLM is
+ * configured and the pipeline's fallback when one fails.
  *
  * Invariants:
  * - Same question, history, values and `now` ⇒ same SQL, explanation and assumptions.
