@@ -14,13 +14,12 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { build } from 'esbuild';
 import { load, loadAll } from 'js-yaml';
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { sourceAdapters } from '../adapters/sources';
 import { iterateDemoEvents, type DemoSource } from '../core/demo/dataset';
 import { ruleInputFromFile, sqlRuleFileSchema } from '../core/detect/sql-rule-file';
 import { parseBatch } from '../core/ingest/parse-batch';
+import { migrationStatements, startBenchWorker } from './bench-worker';
 import { fmt, machineLine, median } from './machine';
 
 const USERS = Number(process.env.BENCH_USERS ?? 4200);
@@ -30,36 +29,12 @@ const CHUNK = 2000;
 const root = new URL('..', import.meta.url).pathname;
 const datasetStart = new Date(Date.parse(END) - DAYS * 86_400_000).toISOString();
 
-const bundle = await build({
-  entryPoints: [join(root, 'bench/workers/detection-run-worker.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  mainFields: ['module', 'main'],
-  conditions: ['workerd', 'worker', 'import'],
-  external: ['cloudflare:*', 'node:*'],
-  write: false,
-  logLevel: 'error',
-});
 const stateDir = mkdtempSync(join(tmpdir(), 'mantissa-detect-bench-'));
-const mf = new Miniflare(
-  convertV4MiniflareOptions({
-    modules: true,
-    script: bundle.outputFiles[0]!.text,
-    compatibilityDate: '2026-11-01',
-    compatibilityFlags: ['nodejs_compat'],
-    d1Databases: ['DB'],
-    resourcePersistencePath: stateDir,
-    queueProducers: { ALERT_DELIVERIES: 'mantissa-alert-deliveries' },
-    bindings: { PUBLIC_URL: 'http://127.0.0.1:8787' },
-  }),
-);
-
-async function call<T>(path: string, body: unknown): Promise<T> {
-  const res = await mf.dispatchFetch(`http://bench${path}`, { method: 'POST', body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${(await res.text()).slice(0, 2000)}`);
-  return (await res.json()) as T;
-}
+const { mf, call } = await startBenchWorker('bench/workers/detection-run-worker.ts', {
+  persistDir: stateDir,
+  queueProducers: { ALERT_DELIVERIES: 'mantissa-alert-deliveries' },
+  bindings: { PUBLIC_URL: 'http://127.0.0.1:8787' },
+});
 
 function progress(text: string) {
   process.stdout.write(`\r${text}`.padEnd(80));
@@ -88,23 +63,7 @@ function libraryRules(): { file: string; body: Record<string, unknown> }[] {
 }
 
 try {
-  const migrations = readdirSync(join(root, 'migrations')).filter((f) => f.endsWith('.sql')).sort();
-  for (const file of migrations) {
-    const text = readFileSync(join(root, 'migrations', file), 'utf8').replace(/--.*$/gm, '');
-    // Statements end with ";" at the end of a line; a trigger's body (BEGIN … END;) is kept whole.
-    const statements: string[] = [];
-    let current = '';
-    for (const line of text.split('\n')) {
-      current += `${line}\n`;
-      const inTrigger = /\bCREATE\s+TRIGGER\b/i.test(current) && !/\bEND\s*;\s*$/i.test(current.trim());
-      if (/;\s*$/.test(line) && !inTrigger) {
-        if (current.trim()) statements.push(current.trim());
-        current = '';
-      }
-    }
-    if (current.trim()) statements.push(current.trim());
-    await call('/migrate', statements);
-  }
+  for (const statements of migrationStatements()) await call('/migrate', statements);
 
   // 1. The dataset.
   const loadStarted = performance.now();

@@ -15,11 +15,9 @@
  * BENCH_STATE_DIR keeps the loaded D1 between runs (loading takes ~15 min on a 2-core machine): when it already
  * holds the expected dataset, loading is skipped.
  */
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { build } from 'esbuild';
-import { convertV4MiniflareOptions, Miniflare } from 'miniflare';
 import { sourceAdapters } from '../adapters/sources';
 import { iterateDemoEvents, type DemoSource } from '../core/demo/dataset';
 import { heldOutQuestions } from '../core/nlq/eval/held-out-questions';
@@ -27,71 +25,24 @@ import { evalQuestions, type EvalQuestion } from '../core/nlq/eval/questions';
 import type { ConversationTurn } from '../core/nlq/translator';
 import { parseBatch } from '../core/ingest/parse-batch';
 import { evalNow } from '../scripts/eval-nlq-database';
+import { migrationStatements, startBenchWorker } from './bench-worker';
 import { fmt, machineLine, median } from './machine';
 
 const USERS = Number(process.env.BENCH_USERS ?? 4200);
 const DAYS = 14;
 const REPEATS = Number(process.env.BENCH_REPEATS ?? 3);
 const CHUNK = 2000;
-const root = new URL('..', import.meta.url).pathname;
 
-const bundle = await build({
-  entryPoints: [join(root, 'bench/workers/nlq-d1-worker.ts')],
-  bundle: true,
-  format: 'esm',
-  platform: 'neutral',
-  mainFields: ['module', 'main'],
-  conditions: ['workerd', 'worker', 'import'],
-  external: ['cloudflare:*', 'node:*'],
-  write: false,
-  logLevel: 'error',
-});
 const keepState = process.env.BENCH_STATE_DIR;
 if (keepState) mkdirSync(keepState, { recursive: true });
 const stateDir = keepState ?? mkdtempSync(join(tmpdir(), 'mantissa-nlq-bench-'));
-const mf = new Miniflare(
-  convertV4MiniflareOptions({
-    modules: true,
-    script: bundle.outputFiles[0]!.text,
-    compatibilityDate: '2026-11-01',
-    compatibilityFlags: ['nodejs_compat'],
-    d1Databases: ['DB'],
-    resourcePersistencePath: stateDir,
-  }),
-);
-
-async function call<T>(path: string, body: unknown): Promise<T> {
-  const res = await mf.dispatchFetch(`http://bench${path}`, { method: 'POST', body: JSON.stringify(body) });
-  if (!res.ok) throw new Error(`${path}: ${res.status} ${(await res.text()).slice(0, 2000)}`);
-  return (await res.json()) as T;
-}
+const { mf, call } = await startBenchWorker('bench/workers/nlq-d1-worker.ts', { persistDir: stateDir });
 
 /** A progress line rewritten in place on a terminal; in a log, only every `every`-th call is printed. */
 let progressCalls = 0;
 function progress(text: string, every = 50) {
   if (process.stdout.isTTY) process.stdout.write(`\r${text}`.padEnd(80));
   else if (progressCalls++ % every === 0 || text.endsWith('\n')) console.log(text.trimEnd());
-}
-
-function migrationStatements(): string[][] {
-  return readdirSync(join(root, 'migrations'))
-    .filter((f) => f.endsWith('.sql'))
-    .sort()
-    .map((file) => {
-      const text = readFileSync(join(root, 'migrations', file), 'utf8').replace(/--.*$/gm, '');
-      const statements: string[] = [];
-      let current = '';
-      for (const line of text.split('\n')) {
-        current += `${line}\n`;
-        const inTrigger = /\bCREATE\s+TRIGGER\b/i.test(current) && !/\bEND\s*;\s*$/i.test(current.trim());
-        if (/;\s*$/.test(line) && !inTrigger) {
-          if (current.trim()) statements.push(current.trim());
-          current = '';
-        }
-      }
-      if (current.trim()) statements.push(current.trim());
-      return statements;
-    });
 }
 
 async function eventCount(): Promise<number | null> {

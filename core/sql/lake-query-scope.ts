@@ -34,7 +34,7 @@ import athenaParser from 'node-sql-parser/build/athena.js';
 import bigqueryParser from 'node-sql-parser/build/bigquery.js';
 import transactsqlParser from 'node-sql-parser/build/transactsql.js';
 import type { QueryScope, TimeRange } from './query-scope';
-import type { LakeDialect, LakeQueryPolicy } from './validate-dialect-query';
+import { functionName, type LakeDialect, type LakeQueryPolicy } from './validate-dialect-query';
 
 type Node = Record<string, unknown>;
 
@@ -362,16 +362,6 @@ function isEventTime(node: Node, ref: EventReference, dialect: LakeDialect): boo
 function isTimestampCast(node: Node): boolean {
   const target = ((node.target as Node[] | undefined)?.[0]?.dataType as string | undefined)?.toLowerCase() ?? '';
   return ['timestamp', 'datetime', 'datetime2', 'datetimeoffset'].includes(target);
-}
-
-function functionName(node: Node): string | null {
-  const name = node.name;
-  if (typeof name === 'string') return name.toLowerCase();
-  const n = name as Node | undefined;
-  const schema = (n?.schema as Node | undefined)?.value;
-  const parts = Array.isArray(n?.name) ? (n.name as Node[]).map((p) => String(p.value ?? '')) : [];
-  const full = [typeof schema === 'string' ? schema : '', ...parts].filter((p) => p !== '').join('.').toLowerCase();
-  return full === '' ? null : full;
 }
 
 function isStringLiteral(node: unknown, dialect: LakeDialect): boolean {

@@ -231,7 +231,8 @@ class LakeCheck {
   }
 }
 
-function functionName(node: Node): string | null {
+/** The lower-cased, schema-qualified name of a function call node of node-sql-parser's lake grammars. */
+export function functionName(node: Node): string | null {
   const name = node.name;
   if (typeof name === 'string') return name.toLowerCase();
   const n = name as Node | undefined;
