@@ -1,7 +1,7 @@
 /**
  * The Mantissa Log Worker: one deployable that composes the HTTP apps (API, ingest), the cron handler
  * (replay of pending ingest batches, pull collectors, the real-time backlog, scheduled detection, alert
- * housekeeping), the alert-delivery queue consumer, and re-exports the Durable Object and Workflow classes
+ * housekeeping, the NLQ entity-values snapshot), the alert-delivery queue consumer, and re-exports the Durable Object and Workflow classes
  * wrangler.toml binds.
  * Static assets (the web UI) are served by Workers Static Assets before this code runs, except for
  * /api/*, /ingest/* and /v1/* (`run_worker_first`).
@@ -17,6 +17,7 @@ import { sweepRealtimeBacklog } from './detect/realtime-detection';
 import type { Env } from './env';
 import { ingestRoutes, ingestWebhookAuthenticators } from './ingest';
 import { replayPendingBatches } from './ingest/ingest-batch';
+import { refreshEntityValues } from '../adapters/d1/nlq-entity-values';
 import { auditTrail } from './middleware/audit-trail';
 import { authenticate } from './middleware/authenticate';
 import { corsAllowList } from './middleware/cors-allow-list';
@@ -55,6 +56,11 @@ export default {
     if (swept > 0) console.log(JSON.stringify({ level: 'info', msg: 'real-time detection re-run on batches it had not finished', batches: swept }));
     const summaries = await runScheduledDetection(env, now);
     const housekeeping = await runAlertHousekeeping(env, now);
+    // The values questions resolve names against, off the request path (hourly; a failure is retried next run).
+    const entityValuesRefreshed = await refreshEntityValues(env.DB, now).catch((err: unknown) => {
+      console.log(JSON.stringify({ level: 'error', msg: 'refreshing the NLQ entity values failed', error: err instanceof Error ? err.message : String(err) }));
+      return false;
+    });
     const ran = summaries.filter((s) => s.status !== 'skipped');
     console.log(
       JSON.stringify({
@@ -66,6 +72,7 @@ export default {
         newAlerts: ran.reduce((n, s) => n + s.newAlerts, 0),
         escalated: housekeeping.escalated,
         deliveriesRequeued: housekeeping.requeued,
+        entityValuesRefreshed,
         durationMs: Date.now() - started,
       }),
     );

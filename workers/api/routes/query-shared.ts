@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { NlqCacheRepository } from '../../../adapters/d1/nlq-cache-repository';
-import { recentEntityValues } from '../../../adapters/d1/nlq-entity-values';
+import { entityValuesFor } from '../../../adapters/d1/nlq-entity-values';
 import { partitionTotals } from '../../../adapters/d1/partition-stats-repository';
 import { runReadQuery } from '../../../adapters/d1/query-runner';
 import { createLlmTranslator, LlmConfigError } from '../../../adapters/llm/index';
@@ -68,14 +68,14 @@ export function nlqTranslators(env: Env): { primary: Translator | null; offline:
   }
 }
 
-/** How long this isolate reuses the entity values it read (five GROUP BY queries over 30 days of events). */
+/** How long this isolate reuses the entity values it read (the cron's snapshot row, adapters/d1/nlq-entity-values). */
 export const entityValuesTtlMs = 5 * 60_000;
 const entityValuesCache = new WeakMap<D1Database, { readAt: number; values: Promise<EntityValues> }>();
 
 function cachedEntityValues(db: D1Database, now: Date): Promise<EntityValues> {
   const hit = entityValuesCache.get(db);
   if (hit && now.getTime() - hit.readAt < entityValuesTtlMs) return hit.values;
-  const values = recentEntityValues(db, now);
+  const values = entityValuesFor(db, now);
   entityValuesCache.set(db, { readAt: now.getTime(), values });
   // A failed read is not kept: the next question tries again.
   values.catch(() => entityValuesCache.delete(db));
