@@ -9,7 +9,9 @@ import { heldOutQuestions } from '../core/nlq/eval/held-out-questions';
 import { evalQuestions } from '../core/nlq/eval/questions';
 import type { ConversationTurn, TranslateInput } from '../core/nlq/translator';
 import { translateOffline } from '../core/nlq/offline';
+import { lakeSqlSupport } from '../core/sql/lake-sql-support';
 import { analystQueryPolicy } from '../core/sql/query-policy';
+import { lakeQueryPolicy } from '../core/sql/validate-dialect-query';
 import { validateQuery } from '../core/sql/validate-query';
 import { evalNow, openDemoDatabase } from '../scripts/eval-nlq-database';
 import { fmt, machineLine, median } from './machine';
@@ -64,3 +66,21 @@ console.log('| measure | p50, ms | p95, ms | max, ms | ratio of p50 to reference
 console.log('|---|---|---|---|---|');
 console.log(`| offline translation, every question | ${ms(percentile(translate, 50))} | ${ms(percentile(translate, 95))} | ${ms(Math.max(...translate))} | ${fmt(percentile(translateAnswered, 50) / percentile(validate, 50), 2)} (answered only) |`);
 console.log(`| reference: validating the produced SQL (validateQuery) | ${ms(percentile(validate, 50))} | ${ms(percentile(validate, 95))} | ${ms(Math.max(...validate))} | 1 |`);
+
+// The same questions on the lake dialects: the D1 translation plus its rewrite for the dialect (lake-dialect.ts),
+// then that dialect's validator and rewrites (lakeSqlSupport.validate) — the steps before a lake engine is called.
+console.log('\n| lake dialect | translation, p50 ms | translation, p95 ms | + lake validation, p50 ms | + lake validation, p95 ms | p50 ratio to the D1 translation |');
+console.log('|---|---|---|---|---|---|');
+for (const dialect of ['athena', 'bigquery', 'synapse'] as const) {
+  const support = lakeSqlSupport(dialect, lakeQueryPolicy(['events']));
+  const lakeInputs = inputs.map((input) => ({ ...input, dialect }));
+  const lake = timeEach((i) => translateOffline(lakeInputs[i]!));
+  const lakeSqls = lakeInputs.map((input) => {
+    const t = translateOffline(input);
+    return t.ok ? t.sql : null;
+  });
+  const checked = timeEach((i) => (lakeSqls[i] ? support.validate(lakeSqls[i]!) : null)).filter((_, i) => lakeSqls[i] !== null);
+  console.log(
+    `| ${dialect} | ${ms(percentile(lake, 50))} | ${ms(percentile(lake, 95))} | ${ms(percentile(checked, 50))} | ${ms(percentile(checked, 95))} | ${fmt(percentile(lake, 50) / percentile(translate, 50), 2)} |`,
+  );
+}

@@ -9,11 +9,12 @@ import {
   entitySnapshotMaxAgeMs,
   entitySnapshotRefreshMs,
   entityValuesFor,
+  lookupActors,
   refreshEntityValues,
   storedEntityValues,
 } from '../adapters/d1/nlq-entity-values';
 import type { Role } from '../core/auth/roles';
-import { call, tokensByRole } from './helpers';
+import { call, callJson, tokensByRole } from './helpers';
 
 let tokens: Record<Role, string>;
 const now = new Date();
@@ -28,6 +29,15 @@ async function ingest(user: string, id: string) {
 beforeAll(async () => {
   tokens = await tokensByRole();
   await ingest('first.user@acme.test', 'ev-1');
+  for (const [user, id] of [
+    ['lucas.howard@acme.test', 'ev-3'],
+    ['paisley.brown@acme.test', 'ev-4'],
+    ['paisley.green@acme.test', 'ev-5'],
+    ['EngineerAccess/lars.lopez', 'ev-6'],
+    ['Role/axb.c', 'ev-7'], // would match the candidate a_b.c if "_" stayed a LIKE wildcard
+  ] as const) {
+    await ingest(user, id);
+  }
 });
 
 beforeEach(async () => {
@@ -71,5 +81,30 @@ describe('the NLQ entity-values snapshot', () => {
     await env.DB.prepare("INSERT INTO nlq_entity_values (id, snapshot, computed_at) VALUES (1, '{not json', ?1)").bind(now.toISOString()).run();
     expect((await entityValuesFor(env.DB, now)).users).toContain('first.user@acme.test');
     expect(await storedEntityValues(env.DB)).not.toBeNull();
+  });
+});
+
+describe('looking up users the snapshot does not list', () => {
+  it('finds an account by its email, a first name by its accounts, and a role session by its suffix', async () => {
+    expect(await lookupActors(env.DB, [{ value: 'lucas.howard', kind: 'account' }], now)).toEqual(['lucas.howard@acme.test']);
+    expect((await lookupActors(env.DB, [{ value: 'paisley', kind: 'first_name' }], now)).sort()).toEqual(['paisley.brown@acme.test', 'paisley.green@acme.test']);
+    expect(await lookupActors(env.DB, [{ value: 'lars.lopez', kind: 'account' }], now)).toEqual(['EngineerAccess/lars.lopez']);
+  });
+
+  it('treats LIKE wildcards in a candidate as characters', async () => {
+    expect(await lookupActors(env.DB, [{ value: 'a_b.c', kind: 'account' }], now)).toEqual([]);
+  });
+
+  it('lets /api/query answer about a user the snapshot does not list', async () => {
+    await env.DB.prepare("INSERT INTO nlq_entity_values (id, snapshot, computed_at) VALUES (1, ?1, ?2)")
+      .bind(JSON.stringify({ users: ['first.user@acme.test'], countries: [], sources: ['json'], actions: ['login'], ips: [] }), new Date().toISOString())
+      .run();
+    const { status, body } = await callJson<{ rows: unknown[][]; sql: string }>('POST', '/api/query', {
+      token: tokens.analyst,
+      json: { question: 'how many logins by lucas.howard today' },
+    });
+    expect(status).toBe(200);
+    expect(body.sql).toContain("'lucas.howard@acme.test'");
+    expect(body.rows).toEqual([[1]]);
   });
 });

@@ -10,6 +10,7 @@
  */
 import { z } from 'zod';
 import type { EntityValues } from '../../core/nlq/translator';
+import type { UserCandidate } from '../../core/nlq/user-candidates';
 
 /**
  * How often the cron recomputes the snapshot: a name seen for the first time resolves in a question within about
@@ -86,4 +87,48 @@ export async function recentEntityValues(db: D1Database, now: Date): Promise<Ent
   const results = await db.batch<{ value: string }>(statements);
   const [users, countries, sources, actions, ips] = results.map((r) => r.results.map((row) => String(row.value)));
   return { users: users ?? [], countries: countries ?? [], sources: sources ?? [], actions: actions ?? [], ips: ips ?? [] };
+}
+
+/** Actors found per candidate at most (a first name shared by many accounts is listed, not guessed between). */
+export const maxActorsPerCandidate = 20;
+
+/**
+ * Actors of the last 30 days matching users a question names that the values do not list (core/nlq/user-candidates):
+ * an account exactly, as an email's local part (`c@…`) or, for a first name, `c.…` — index ranges on
+ * events(actor, event_time), one batch — and, for accounts, a role session's `…/c` (CloudTrail's
+ * `EngineerAccess/paisley.brown`), which has no index range and is read only when the account matched nothing else.
+ */
+export async function lookupActors(db: D1Database, candidates: readonly UserCandidate[], now: Date): Promise<string[]> {
+  if (candidates.length === 0) return [];
+  const since = new Date(now.getTime() - entityLookbackDays * 86_400_000).toISOString();
+  const ranged = candidates.map((c) =>
+    db
+      .prepare(
+        `SELECT DISTINCT actor FROM events
+          WHERE ((actor = ?1) OR (actor >= ?2 AND actor < ?3) OR (actor >= ?4 AND actor < ?5)) AND event_time >= ?6
+          LIMIT ?7`,
+      )
+      // '@' + 1 = 'A' and '.' + 1 = '/': the ranges are every actor starting with `c@` or `c.`.
+      .bind(c.kind === 'account' ? c.value : '', `${c.value}@`, `${c.value}A`, c.kind === 'first_name' ? `${c.value}.` : '', c.kind === 'first_name' ? `${c.value}/` : '', since, maxActorsPerCandidate),
+  );
+  const results = await db.batch<{ actor: string }>(ranged);
+  const found = new Set<string>();
+  const unmatchedAccounts: UserCandidate[] = [];
+  results.forEach((r, i) => {
+    for (const row of r.results) found.add(row.actor);
+    if (r.results.length === 0 && candidates[i]!.kind === 'account') unmatchedAccounts.push(candidates[i]!);
+  });
+  if (unmatchedAccounts.length > 0) {
+    const sessions = await db.batch<{ actor: string }>(
+      unmatchedAccounts.map((c) =>
+        db.prepare(`SELECT DISTINCT actor FROM events WHERE actor LIKE ?1 ESCAPE '\\' AND event_time >= ?2 LIMIT ?3`).bind(`%/${escapeLike(c.value)}`, since, maxActorsPerCandidate),
+      ),
+    );
+    for (const r of sessions) for (const row of r.results) found.add(row.actor);
+  }
+  return [...found];
+}
+
+function escapeLike(value: string): string {
+  return value.replace(/[\\%_]/g, (c) => `\\${c}`);
 }

@@ -6,7 +6,7 @@
  * conversation store and the answer cache (a cache hit would time the cache, not the question).
  */
 import { eventInsertStatements } from '../../adapters/d1/events-repository';
-import { entityValuesFor, refreshEntityValues } from '../../adapters/d1/nlq-entity-values';
+import { entityValuesFor, lookupActors, refreshEntityValues } from '../../adapters/d1/nlq-entity-values';
 import { partitionStatsStatements, partitionTotals } from '../../adapters/d1/partition-stats-repository';
 import { runReadQuery } from '../../adapters/d1/query-runner';
 import type { StoredEvent } from '../../core/ingest/parse-batch';
@@ -28,6 +28,7 @@ function ports(db: D1Database, now: Date): PipelinePorts {
     sql: sqliteSqlSupport(),
     // The route's path on a fresh isolate: the cron's snapshot row (the route then keeps it 5 minutes).
     entityValues: (): Promise<EntityValues> => entityValuesFor(db, now),
+    lookupUsers: (candidates) => lookupActors(db, candidates, now),
     estimate: async (scope) => estimateQueryCost('d1', scope, await partitionTotals(db, scope)),
     run: (sql, params, maxRows) => runReadQuery(db, sql, params, maxRows),
     cache: null,

@@ -275,3 +275,39 @@ describe('cache', () => {
     expect(cache.entries.size).toBe(2);
   });
 });
+
+describe('users the entity values do not list', () => {
+  const request = { question: 'failed logins of lucas.howard', history: [], userId: 'u1', now, confirm: false };
+
+  it('are looked up for the question and passed to the translator with the listed values', async () => {
+    const offline = new ScriptedTranslator('offline', [ok("SELECT count(*) AS n FROM events WHERE actor = 'lucas.howard@acme.test'", 'offline')]);
+    const asked: string[][] = [];
+    const outcome = await answerQuestion(
+      request,
+      ports({
+        offline,
+        lookupUsers: async (candidates) => {
+          asked.push(candidates.map((c) => c.value));
+          return ['lucas.howard@acme.test', 'alice'];
+        },
+      }),
+      options,
+    );
+    expect(outcome.kind).toBe('answered');
+    expect(asked).toEqual([['lucas.howard']]);
+    expect(offline.calls[0]!.values.users).toEqual(['alice', 'lucas.howard@acme.test']);
+  });
+
+  it('do not stop the question when the lookup fails', async () => {
+    const offline = new ScriptedTranslator('offline', [ok('SELECT count(*) AS n FROM events', 'offline')]);
+    const outcome = await answerQuestion(request, ports({ offline, lookupUsers: async () => Promise.reject(new Error('D1 down')) }), options);
+    expect(outcome.kind).toBe('answered');
+    expect(offline.calls[0]!.values.users).toEqual(['alice']);
+  });
+
+  it('are not looked up when the question names none', async () => {
+    let called = false;
+    await answerQuestion({ ...request, question: 'how many failed logins' }, ports({ lookupUsers: async () => ((called = true), []) }), options);
+    expect(called).toBe(false);
+  });
+});

@@ -20,6 +20,7 @@ import { cacheKey, type AnswerCache, type CachedAnswer } from './cache';
 import { needsConfirmation, type CostEstimate, type CostScope } from './cost';
 import type { QueryDialect } from './dialect';
 import type { ConversationTurn, EntityValues, Translation, Translator } from './translator';
+import { userCandidates, type UserCandidate } from './user-candidates';
 
 export type SqlCheck = { ok: true; sql: string; tables: readonly string[] } | { ok: false; reason: string; message: string };
 
@@ -45,6 +46,12 @@ export interface PipelinePorts {
   readonly offline: Translator;
   readonly sql: SqlSupport;
   entityValues(): Promise<EntityValues>;
+  /**
+   * Users the entity values do not list, looked up in the data for one question (user-candidates.ts): the actors
+   * whose account is a candidate (`paisley.brown`, `paisley.brown@…`, `Role/paisley.brown`) or, for a first name,
+   * starts with `<name>.`. Optional: without it, only the listed values resolve.
+   */
+  lookupUsers?(candidates: readonly UserCandidate[]): Promise<string[]>;
   /** Cost before running: from partition statistics, or the engine's own dry run of `sql` where it has one. */
   estimate(scope: CostScope, sql: string): Promise<CostEstimate>;
   run(sql: string, params: readonly unknown[], maxRows: number): Promise<QueryRows>;
@@ -264,6 +271,10 @@ class TranslationSession {
     return this.call(this.ports.offline);
   }
 
+  private async valuesForQuestion(): Promise<EntityValues> {
+    return withLookedUpUsers(await this.ports.entityValues(), this.request.question, this.ports.lookupUsers?.bind(this.ports));
+  }
+
   /** A provider that throws is a provider failure, like one that reports it. */
   private async callGuarded(translator: Translator, repair?: { sql: string; error: string }): Promise<Translation> {
     try {
@@ -274,7 +285,7 @@ class TranslationSession {
   }
 
   private async call(translator: Translator, repair?: { sql: string; error: string }): Promise<Translation> {
-    this.values ??= await this.ports.entityValues();
+    this.values ??= await this.valuesForQuestion();
     return translator.translate({
       question: this.request.question,
       history: this.request.history,
@@ -284,6 +295,21 @@ class TranslationSession {
       ...(repair ? { repair } : {}),
     });
   }
+}
+
+/** The listed entity values, plus the users of this question found by lookup (none when the lookup fails). */
+async function withLookedUpUsers(values: EntityValues, question: string, lookup: PipelinePorts['lookupUsers']): Promise<EntityValues> {
+  if (!lookup) return values;
+  const candidates = userCandidates(question, values);
+  if (candidates.length === 0) return values;
+  let found: string[];
+  try {
+    found = await lookup(candidates);
+  } catch {
+    return values; // the lookup only widens what resolves; the question still goes ahead
+  }
+  const extra = found.filter((u) => !values.users.includes(u));
+  return extra.length === 0 ? values : { ...values, users: [...values.users, ...extra] };
 }
 
 type Prepared =

@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import { NlqCacheRepository } from '../../../adapters/d1/nlq-cache-repository';
-import { entityValuesFor } from '../../../adapters/d1/nlq-entity-values';
+import { entityValuesFor, lookupActors } from '../../../adapters/d1/nlq-entity-values';
 import { partitionTotals } from '../../../adapters/d1/partition-stats-repository';
 import { runReadQuery } from '../../../adapters/d1/query-runner';
 import { createLlmTranslator, LlmConfigError } from '../../../adapters/llm/index';
@@ -118,6 +118,7 @@ function lakePipelinePorts(env: Env, now: Date, dialect: LakeDialect, lake: Conf
     ...nlqTranslators(env),
     sql: lakeSqlSupport(dialect, lakeQueryPolicy(['events'], lake.qualifiers)),
     entityValues: () => cachedEntityValues(db, now),
+    lookupUsers: (candidates) => lookupActors(db, candidates, now),
     estimate: async (scope, sql) => {
       const dryRun = lake.engine.dryRun;
       if (dryRun) {
@@ -143,6 +144,7 @@ export function d1PipelinePorts(env: Env, now: Date): PipelinePorts {
     ...nlqTranslators(env),
     sql: sqliteSqlSupport(),
     entityValues: () => cachedEntityValues(db, now),
+    lookupUsers: (candidates) => lookupActors(db, candidates, now),
     estimate: async (scope) => estimateQueryCost('d1', scope, await partitionTotals(db, scope)),
     run: (sql, params, maxRows) => runReadQuery(db, sql, params, maxRows),
     cache: new NlqCacheRepository(db, 'd1'),
