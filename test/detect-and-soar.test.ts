@@ -159,11 +159,11 @@ describe('contain-user playbook', () => {
     await introspector?.dispose();
   });
 
-  async function startRun(token: string) {
+  async function startRun(token: string, userId = user) {
     introspector = await introspectWorkflow(env.PLAYBOOKS);
     const res = await callJson<{ id: string; status: string }>('POST', '/api/playbooks/runs', {
       token,
-      json: { playbook: 'contain-user', userId: user, reason: 'Impossible travel and MFA fatigue' },
+      json: { playbook: 'contain-user', userId, reason: 'Impossible travel and MFA fatigue' },
     });
     expect(res.status).toBe(202);
     const [instance] = await introspector.get();
@@ -211,6 +211,17 @@ describe('contain-user playbook', () => {
 
     const again = await call('POST', `/api/playbooks/runs/${id}/decision`, { token: tokens.admin, json: { approve: true } });
     expect(again.status).toBe(409);
+  });
+
+  it('contains the person the Identity page shows, whatever form of the account the run was started with', async () => {
+    // `ACME\Victim2` resolves to the person `victim2`, as the ITDR feed and GET /api/identity/users resolve it.
+    const { id, instance } = await startRun(tokens.admin, 'ACME\\Victim2');
+    const approved = await callJson<{ status: string }>('POST', `/api/playbooks/runs/${id}/decision`, { token: tokens.responder, json: { approve: true } });
+    expect(approved.status).toBe(200);
+    await instance.waitForStatus('complete');
+    expect((await runRow(id)).body.result).toMatchObject({ contained: 'victim2' });
+    const identity = await callJson<{ containment: { playbookRunId: string } | null }>('GET', '/api/identity/users/victim2', { token: tokens.viewer });
+    expect(identity.body.containment).toMatchObject({ playbookRunId: id });
   });
 
   it('changes nothing when the approver rejects', async () => {

@@ -16,6 +16,9 @@ import {
   type ContainUserParams,
 } from '../../core/soar/contain-user';
 import { PlaybookRunsRepository } from '../../adapters/d1/playbook-runs-repository';
+import { canonicalAccount } from '../../core/itdr/resolve';
+import { personStub } from '../itdr/feed-identity';
+import { readItdrConfig } from '../itdr/itdr-config';
 import { containAtIdentityProviders, type IdentityContainmentSummary } from './contain-at-identity-providers';
 
 export interface ContainUserResult {
@@ -78,8 +81,10 @@ export class PlaybookWorkflow extends WorkflowEntrypoint<Cloudflare.Env, Contain
     const identityResponses = await step.do(stepNames.respond, async () => containAtIdentityProviders(this.env, params.userId));
 
     await step.do(stepNames.containUser, async () => {
-      const stub = this.env.IDENTITY_USER.get(this.env.IDENTITY_USER.idFromName(params.userId));
-      await stub.setContainment(params.userId, {
+      // The person's object is named by the same resolution the ITDR feed and the Identity page use (aliases,
+      // DOMAIN\user, default domain): naming it by the raw id would contain an object nobody reads.
+      const person = canonicalAccount(params.userId, readItdrConfig(this.env).identity);
+      await personStub(this.env, person).setContainment(person, {
         playbookRunId: params.runId,
         reason: params.reason,
         containedAt: new Date().toISOString(),
@@ -88,7 +93,7 @@ export class PlaybookWorkflow extends WorkflowEntrypoint<Cloudflare.Env, Contain
       await runs.setStatus(params.runId, 'complete', new Date(), {
         evidenceKey: evidence.key,
         evidenceEvents: evidence.events,
-        contained: params.userId,
+        contained: person,
         decidedBy: decision.decidedBy,
         identityResponses,
       });
