@@ -30,6 +30,8 @@ export function IdentityUserPage({ user }: { user: string }) {
   const [detectionsOnly, setDetectionsOnly] = useState(true);
   const runHint = missingPermissionHint(me.role, 'playbooks:run');
   const contained = data?.containment ?? null;
+  // Risk decays (24 h half-life): next to an open incident, the peak says how bad it got, the score how it is now.
+  const peak = data?.riskHistory.reduce<(typeof data.riskHistory)[number] | null>((best, p) => (best === null || p.score > best.score ? p : best), null) ?? null;
 
   return (
     <>
@@ -74,7 +76,17 @@ export function IdentityUserPage({ user }: { user: string }) {
           )}
           {containOpen && <ContainUserForm user={data.user} onClose={() => setContainOpen(false)} />}
           <div className="stat-row">
-            <Stat label="Risk" value={<RiskBadge score={data.risk.score} level={data.risk.level} />} />
+            <Stat label={peak && peak.score > data.risk.score ? 'Risk now' : 'Risk'} value={<RiskBadge score={data.risk.score} level={data.risk.level} />} />
+            {peak && peak.score > data.risk.score && (
+              <Stat
+                label="Peak risk"
+                value={
+                  <span data-testid="peak-risk">
+                    <RiskBadge score={peak.score} level={peak.level} /> <Timestamp iso={peak.at} />
+                  </span>
+                }
+              />
+            )}
             <Stat label="Detections" value={data.detections.length.toLocaleString('en-US')} />
             <Stat label="Identity events" value={data.eventCount.toLocaleString('en-US')} />
             <Stat label="First seen" value={<Timestamp iso={data.firstSeen} />} />
