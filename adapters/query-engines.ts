@@ -13,9 +13,10 @@ import type { HttpFetch } from '../core/collect/transport';
 import type { LakeQueryEngine } from '../core/lake/query-engine';
 import { parseAllowList } from '../core/net/outbound-policy';
 import { queryDialects, type QueryDialect } from '../core/nlq/dialect';
-import { createAthenaQueryEngine } from './athena/query-engine';
-import { createBigQueryEngine } from './bigquery/query-engine';
+import { AthenaConfigError, createAthenaQueryEngine } from './athena/query-engine';
+import { BigQueryConfigError, createBigQueryEngine } from './bigquery/query-engine';
 import { guardedFetch } from './http/guarded-fetch';
+import { SynapseConfigError } from './synapse/config';
 import { createSynapseQueryEngine } from './synapse/query-engine';
 import type { TdsSocketFactory } from './synapse/tds/packet';
 
@@ -168,8 +169,10 @@ export function configuredQueryEngine(env: object, deps: QueryEngineDeps = {}): 
     }
   } catch (err) {
     if (err instanceof QueryEngineConfigError) throw err;
-    // The adapters' own configuration errors name the field; say which variable family it came from.
-    if (err instanceof Error && /Config(uration)?Error$/.test(err.name)) throw new QueryEngineConfigError(`QUERY_ENGINE=${v.QUERY_ENGINE}: ${err.message}`);
+    // The adapters' own configuration errors name the field; say which engine's variables it came from.
+    if (err instanceof AthenaConfigError || err instanceof BigQueryConfigError || err instanceof SynapseConfigError) {
+      throw new QueryEngineConfigError(`QUERY_ENGINE=${v.QUERY_ENGINE}: ${err.message}`);
+    }
     throw err;
   }
 }

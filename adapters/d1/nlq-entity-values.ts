@@ -101,15 +101,16 @@ export const maxActorsPerCandidate = 20;
 export async function lookupActors(db: D1Database, candidates: readonly UserCandidate[], now: Date): Promise<string[]> {
   if (candidates.length === 0) return [];
   const since = new Date(now.getTime() - entityLookbackDays * 86_400_000).toISOString();
+  // '@' + 1 = 'A' and '.' + 1 = '/': `actor >= 'c@' AND actor < 'cA'` is every actor starting with `c@` (an email
+  // whose local part is c), `actor >= 'c.' AND actor < 'c/'` every one starting with `c.` (accounts of a first name).
   const ranged = candidates.map((c) =>
-    db
-      .prepare(
-        `SELECT DISTINCT actor FROM events
-          WHERE ((actor = ?1) OR (actor >= ?2 AND actor < ?3) OR (actor >= ?4 AND actor < ?5)) AND event_time >= ?6
-          LIMIT ?7`,
-      )
-      // '@' + 1 = 'A' and '.' + 1 = '/': the ranges are every actor starting with `c@` or `c.`.
-      .bind(c.kind === 'account' ? c.value : '', `${c.value}@`, `${c.value}A`, c.kind === 'first_name' ? `${c.value}.` : '', c.kind === 'first_name' ? `${c.value}/` : '', since, maxActorsPerCandidate),
+    c.kind === 'account'
+      ? db
+          .prepare('SELECT DISTINCT actor FROM events WHERE (actor = ?1 OR (actor >= ?2 AND actor < ?3)) AND event_time >= ?4 LIMIT ?5')
+          .bind(c.value, `${c.value}@`, `${c.value}A`, since, maxActorsPerCandidate)
+      : db
+          .prepare('SELECT DISTINCT actor FROM events WHERE actor >= ?1 AND actor < ?2 AND event_time >= ?3 LIMIT ?4')
+          .bind(`${c.value}.`, `${c.value}/`, since, maxActorsPerCandidate),
   );
   const results = await db.batch<{ actor: string }>(ranged);
   const found = new Set<string>();

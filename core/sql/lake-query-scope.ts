@@ -34,6 +34,7 @@ import athenaParser from 'node-sql-parser/build/athena.js';
 import bigqueryParser from 'node-sql-parser/build/bigquery.js';
 import transactsqlParser from 'node-sql-parser/build/transactsql.js';
 import type { QueryScope, TimeRange } from './query-scope';
+import { forEachSelectWithFrom, splitAnd } from './sql-ast';
 import { functionName, type LakeDialect, type LakeQueryPolicy } from './validate-dialect-query';
 
 type Node = Record<string, unknown>;
@@ -291,28 +292,14 @@ function isEventsTable(item: Node, policy: LakeQueryPolicy): boolean {
 /** Every reference to `events` in the FROM of any SELECT (CTE bodies, UNION arms and subqueries included). */
 function eventReferences(root: Node, policy: LakeQueryPolicy): EventReference[] {
   const refs: EventReference[] = [];
-  const walk = (value: unknown): void => {
-    if (value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) {
-      for (const item of value) walk(item);
-      return;
+  forEachSelectWithFrom(root, (select, from) => {
+    const indexes = from.flatMap((item, index) => (isEventsTable(item, policy) ? [index] : []));
+    for (const index of indexes) {
+      const item = from[index]!;
+      const alias = aliasOf(item.as);
+      refs.push({ select, index, item, name: alias ?? tableParts(item).at(-1)!, alone: indexes.length === 1 });
     }
-    const node = value as Node;
-    if (node.type === 'select' && Array.isArray(node.from)) {
-      const from = node.from as Node[];
-      const indexes = from.flatMap((item, index) => (isEventsTable(item, policy) ? [index] : []));
-      for (const index of indexes) {
-        const item = from[index]!;
-        const alias = aliasOf(item.as);
-        refs.push({ select: node, index, item, name: alias ?? tableParts(item).at(-1)!, alone: indexes.length === 1 });
-      }
-    }
-    for (const [key, child] of Object.entries(node)) {
-      if (key === 'tableList' || key === 'columnList') continue;
-      walk(child);
-    }
-  };
-  walk(root);
+  });
   return refs;
 }
 
@@ -320,14 +307,6 @@ function aliasOf(as: unknown): string | null {
   if (typeof as === 'string' && as !== '') return as;
   if (as && typeof as === 'object' && typeof (as as Node).value === 'string') return String((as as Node).value);
   return null;
-}
-
-function splitAnd(expr: Node | null | undefined): Node[] {
-  if (!expr) return [];
-  if (expr.type === 'binary_expr' && String(expr.operator).toUpperCase() === 'AND') {
-    return [...splitAnd(expr.left as Node), ...splitAnd(expr.right as Node)];
-  }
-  return [expr];
 }
 
 /** Whether `node` names `column` of the reference (qualified by its name, or unqualified when it is alone). */

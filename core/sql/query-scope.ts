@@ -11,6 +11,7 @@
  * JOIN into an inner one).
  */
 import sqliteParser from 'node-sql-parser/build/sqlite.js';
+import { forEachSelectWithFrom, splitAnd } from './sql-ast';
 
 const { Parser } = sqliteParser;
 const parser = new Parser();
@@ -120,35 +121,14 @@ function isEventsTable(item: Node): boolean {
 /** Every SELECT (at any depth, CTE bodies and UNION arms included) that names `events` in its FROM. */
 function eventScopes(root: Node): EventScope[] {
   const scopes: EventScope[] = [];
-  const walk = (value: unknown): void => {
-    if (value === null || typeof value !== 'object') return;
-    if (Array.isArray(value)) {
-      for (const item of value) walk(item);
-      return;
+  forEachSelectWithFrom(root, (select, from) => {
+    const aliases = new Set<string>();
+    for (const item of from) {
+      if (isEventsTable(item)) aliases.add(String(item.as ?? 'events').toLowerCase());
     }
-    const node = value as Node;
-    if (node.type === 'select' && Array.isArray(node.from)) {
-      const aliases = new Set<string>();
-      for (const item of node.from as Node[]) {
-        if (isEventsTable(item)) aliases.add(String(item.as ?? 'events').toLowerCase());
-      }
-      if (aliases.size > 0) scopes.push({ select: node, aliases });
-    }
-    for (const [key, child] of Object.entries(node)) {
-      if (key === 'tableList' || key === 'columnList') continue;
-      walk(child);
-    }
-  };
-  walk(root);
+    if (aliases.size > 0) scopes.push({ select, aliases });
+  });
   return scopes;
-}
-
-function splitAnd(expr: Node | null | undefined): Node[] {
-  if (!expr) return [];
-  if (expr.type === 'binary_expr' && String(expr.operator).toUpperCase() === 'AND') {
-    return [...splitAnd(expr.left as Node), ...splitAnd(expr.right as Node)];
-  }
-  return [expr];
 }
 
 function isColumn(node: unknown, column: string, aliases: ReadonlySet<string>): boolean {

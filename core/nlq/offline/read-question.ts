@@ -477,47 +477,36 @@ function readServicesSourcesActions(sentence: Sentence, index: EntityIndex, grou
       if (!assumptions.includes('the AWS console = ConsoleLogin events')) assumptions.push('the AWS console = ConsoleLogin events');
     }
   }
-  const longestFirst = <T,>(m: ReadonlyMap<string, T>) => [...m.keys()].sort((a, b) => b.length - a.length);
-  for (const phrase of longestFirst(index.actionPhrases)) {
+  const add = (column: string, negated: boolean, values: readonly string[], label: string) => {
+    const g = group(groups, column);
+    (negated ? g.exclude : g.include).push(...values);
+    (negated ? g.negLabels : g.labels).push(label);
+  };
+  eachPhrase(sentence, index.actionPhrases, true, (value, _phrase, negated) => add('action', negated, [value], value));
+  eachPhrase(sentence, index.serviceAliases, false, (services, alias, negated) => {
+    add('service', negated, services, services.join(' or '));
+    if (services.length === 1 && services[0]!.toLowerCase() !== alias) assumptions.push(`"${alias}" = the service ${services[0]}`);
+  });
+  eachPhrase(sentence, index.sourceAliases, false, (source, alias, negated) => {
+    add('source', negated, [source], source);
+    if (alias !== source) assumptions.push(`"${alias}" = the ${source} log source`);
+  });
+}
+
+/**
+ * Takes every occurrence of each phrase of `phrases` (longest first, so "aws cloudtrail" wins over "aws"), as a
+ * whole word or words (any whitespace between them; with `plurals`, a multi-word phrase may end in s/es/ed), and
+ * calls `found` with its value and whether a negation precedes it.
+ */
+function eachPhrase<T>(sentence: Sentence, phrases: ReadonlyMap<string, T>, plurals: boolean, found: (value: T, phrase: string, negated: boolean) => void): void {
+  for (const phrase of [...phrases.keys()].sort((a, b) => b.length - a.length)) {
     if (!sentence.lower.includes(phrase.split(' ')[0]!)) continue;
-    const spaced = phrase.includes(' ');
-    const re = rx(`(?<![\\w.@/-])${escapeRegex(phrase).replace(/ /g, '\\s+')}${spaced ? '(?:s|es|ed)?' : ''}(?![\\w@/-]|\\.\\w)`);
+    const suffix = plurals && phrase.includes(' ') ? '(?:s|es|ed)?' : '';
+    const re = rx(`(?<![\\w.@/-])${escapeRegex(phrase).replace(/ /g, '\\s+')}${suffix}(?![\\w@/-]|\\.\\w)`);
     for (;;) {
       const m = sentence.take(re);
       if (!m) break;
-      const negated = takeNegationBefore(sentence, m.index);
-      const value = index.actionPhrases.get(phrase)!;
-      const g = group(groups, 'action');
-      (negated ? g.exclude : g.include).push(value);
-      (negated ? g.negLabels : g.labels).push(value);
-    }
-  }
-  for (const alias of longestFirst(index.serviceAliases)) {
-    if (!sentence.lower.includes(alias.split(' ')[0]!)) continue;
-    const re = rx(`(?<![\\w.@/-])${escapeRegex(alias).replace(/ /g, '\\s+')}(?![\\w@/-]|\\.\\w)`);
-    for (;;) {
-      const m = sentence.take(re);
-      if (!m) break;
-      const negated = takeNegationBefore(sentence, m.index);
-      const services = index.serviceAliases.get(alias)!;
-      const g = group(groups, 'service');
-      (negated ? g.exclude : g.include).push(...services);
-      (negated ? g.negLabels : g.labels).push(services.join(' or '));
-      if (services.length === 1 && services[0]!.toLowerCase() !== alias) assumptions.push(`"${alias}" = the service ${services[0]}`);
-    }
-  }
-  for (const alias of longestFirst(index.sourceAliases)) {
-    if (!sentence.lower.includes(alias.split(' ')[0]!)) continue;
-    const re = rx(`(?<![\\w.@/-])${escapeRegex(alias).replace(/ /g, '\\s+')}(?![\\w@/-]|\\.\\w)`);
-    for (;;) {
-      const m = sentence.take(re);
-      if (!m) break;
-      const negated = takeNegationBefore(sentence, m.index);
-      const source = index.sourceAliases.get(alias)!;
-      const g = group(groups, 'source');
-      (negated ? g.exclude : g.include).push(source);
-      (negated ? g.negLabels : g.labels).push(source);
-      if (alias !== source) assumptions.push(`"${alias}" = the ${source} log source`);
+      found(phrases.get(phrase)!, phrase, takeNegationBefore(sentence, m.index));
     }
   }
 }

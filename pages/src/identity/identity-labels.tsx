@@ -1,17 +1,6 @@
 /** Shared bits of the Identity pages: detection kind and kill-chain stage labels, the risk badge. */
+import { killChainStages } from '../../../core/itdr/types';
 import type { IdentityRiskLevel } from '../api/api-types';
-
-/** Kill-chain stages in order (core/itdr/types.ts `killChainStages`). */
-export const killChainStages = [
-  'reconnaissance',
-  'credential_attack',
-  'initial_access',
-  'defense_evasion',
-  'privilege_escalation',
-  'persistence',
-  'lateral_movement',
-  'objectives',
-] as const;
 
 /** `impossible_travel` → `Impossible travel`. */
 export function humanize(snake: string): string {

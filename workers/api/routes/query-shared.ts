@@ -14,14 +14,13 @@ import { createLlmTranslator, LlmConfigError } from '../../../adapters/llm/index
 import { workerTdsSocketFactory } from '../../../adapters/synapse/worker-socket';
 import { configuredQueryEngine, QueryEngineConfigError, type ConfiguredLakeEngine, type QueryEngineChoice } from '../../../adapters/query-engines';
 import { nlqSchemaVersion } from '../../../core/nlq/cache';
-import type { LakeDialect } from '../../../core/sql/validate-dialect-query';
-import { lakeQueryPolicy } from '../../../core/sql/validate-dialect-query';
-import { lakeSqlSupport } from '../../../core/sql/lake-sql-support';
 import { estimateQueryCost, priceDryRun } from '../../../core/nlq/cost';
 import { offlineTranslator } from '../../../core/nlq/offline/index';
 import { defaultPipelineOptions, maxPipelineRows, type PipelineOptions, type PipelinePorts } from '../../../core/nlq/pipeline';
 import type { EntityValues, Translator } from '../../../core/nlq/translator';
+import { lakeSqlSupport } from '../../../core/sql/lake-sql-support';
 import { sqliteSqlSupport } from '../../../core/sql/sqlite-sql-support';
+import { lakeQueryPolicy, type LakeDialect } from '../../../core/sql/validate-dialect-query';
 import type { Env } from '../../env';
 import { ApiError } from '../../errors';
 
@@ -105,13 +104,6 @@ export function pipelinePorts(env: Env, now: Date): PipelinePorts {
   return choice.dialect === 'd1' ? d1PipelinePorts(env, now) : lakePipelinePorts(env, now, choice.dialect, choice);
 }
 
-/** Runs validated lake SQL; an engine failure is thrown so the pipeline reports it (or repairs with an LLM). */
-export async function runLakeQuery(lake: ConfiguredLakeEngine, sql: string, maxRows: number) {
-  const result = await lake.engine.run(sql, { maxRows, timeoutMs: lake.timeoutMs });
-  if (result.kind !== 'success') throw new Error(result.kind === 'retryable' ? `${result.message} (temporary: try again)` : result.message);
-  return result.value;
-}
-
 function lakePipelinePorts(env: Env, now: Date, dialect: LakeDialect, lake: ConfiguredLakeEngine): PipelinePorts {
   const db = env.DB;
   return {
@@ -131,8 +123,10 @@ function lakePipelinePorts(env: Env, now: Date, dialect: LakeDialect, lake: Conf
       return estimateQueryCost(dialect, scope, await partitionTotals(db, scope));
     },
     run: async (sql, _params, maxRows) => {
-      const rows = await runLakeQuery(lake, sql, maxRows);
-      return { columns: rows.columns, rows: rows.rows, truncated: rows.truncated };
+      const result = await lake.engine.run(sql, { maxRows, timeoutMs: lake.timeoutMs });
+      // An engine failure is thrown, as D1's are: the pipeline reports it (or repairs the SQL with an LLM).
+      if (result.kind !== 'success') throw new Error(result.kind === 'retryable' ? `${result.message} (temporary: try again)` : result.message);
+      return { columns: result.value.columns, rows: result.value.rows, truncated: result.value.truncated };
     },
     cache: new NlqCacheRepository(db, dialect),
   };
